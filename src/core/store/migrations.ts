@@ -1,0 +1,63 @@
+/**
+ * Versioned schema. PRAGMA user_version holds the number of migrations applied; each entry runs
+ * once, in order, inside a transaction. Append only: never edit a published migration.
+ */
+export const migrations: readonly string[] = [
+  // 1: scenario data, registered endpoints and the event journal
+  `
+  CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) STRICT;
+
+  CREATE TABLE directory_entry (
+    dn_key TEXT PRIMARY KEY,
+    dn TEXT NOT NULL,
+    parent_key TEXT NOT NULL,
+    object_classes TEXT NOT NULL,
+    attributes TEXT NOT NULL
+  ) STRICT;
+  CREATE INDEX directory_entry_parent ON directory_entry (parent_key);
+
+  CREATE TABLE patient (
+    nhs_number TEXT PRIMARY KEY,
+    title TEXT,
+    given_name TEXT NOT NULL,
+    family_name TEXT NOT NULL,
+    gender TEXT NOT NULL,
+    birth_date TEXT NOT NULL,
+    address_lines TEXT NOT NULL,
+    postcode TEXT NOT NULL,
+    gp_ods_code TEXT NOT NULL,
+    provenance TEXT NOT NULL
+  ) STRICT;
+
+  CREATE TABLE smartcard (
+    card_id TEXT PRIMARY KEY,
+    uid TEXT NOT NULL,
+    passcode TEXT NOT NULL
+  ) STRICT;
+
+  CREATE TABLE registered_endpoint (
+    party_key TEXT PRIMARY KEY,
+    ods_code TEXT NOT NULL,
+    asid TEXT NOT NULL UNIQUE,
+    url TEXT NOT NULL,
+    interactions TEXT NOT NULL,
+    registered_at TEXT NOT NULL
+  ) STRICT;
+
+  CREATE TABLE journal_event (
+    id INTEGER PRIMARY KEY,
+    at TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    listener TEXT,
+    message_id TEXT,
+    conversation_id TEXT,
+    summary TEXT NOT NULL,
+    detail TEXT
+  ) STRICT;
+  CREATE INDEX journal_event_message ON journal_event (message_id);
+  CREATE INDEX journal_event_conversation ON journal_event (conversation_id);
+  `,
+];
+
+/** PRAGMA application_id marking a spine-sim database ("SPNS"), so foreign files are never touched. */
+export const applicationId = 0x53504e53;

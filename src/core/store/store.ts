@@ -1,0 +1,116 @@
+/**
+ * The storage interface every engine reads and writes through. One SQLite implementation today
+ * (sqlite-store.ts); DESIGN.md names PostgreSQL as the path past one machine, behind this same
+ * interface. test/store/store-contract.test.ts holds the contract any implementation must pass.
+ */
+
+/** One SDS entry as stored: canonical attribute names, values as strings. */
+export interface DirectoryEntry {
+  readonly dn: string;
+  readonly objectClasses: readonly string[];
+  readonly attributes: Readonly<Record<string, readonly string[]>>;
+}
+
+export interface PatientRecord {
+  readonly nhsNumber: string;
+  readonly title?: string | undefined;
+  readonly givenName: string;
+  readonly familyName: string;
+  readonly gender: string;
+  readonly birthDate: string;
+  readonly addressLines: readonly string[];
+  readonly postcode: string;
+  readonly gpOdsCode: string;
+  readonly provenance: string;
+}
+
+export interface SmartcardRecord {
+  readonly cardId: string;
+  readonly uid: string;
+  readonly passcode: string;
+}
+
+/** A supplier endpoint registered with `spine-sim endpoint add` or the control API; survives scenario reloads. */
+export interface RegisteredEndpoint {
+  readonly odsCode: string;
+  readonly asid: string;
+  readonly partyKey: string;
+  readonly url: string;
+  readonly interactions: readonly string[];
+  readonly registeredAt: string;
+}
+
+export interface JournalEventInput {
+  readonly at: string;
+  readonly kind: string;
+  readonly listener?: string | undefined;
+  readonly messageId?: string | undefined;
+  readonly conversationId?: string | undefined;
+  readonly summary: string;
+  readonly detail?: unknown;
+}
+
+export interface JournalEvent extends JournalEventInput {
+  readonly id: number;
+}
+
+/** A supplier endpoint a quick start or a test suite can use straight away. */
+export interface ReadyEndpoint {
+  readonly odsCode: string;
+  readonly partyKey: string;
+  readonly asid: string;
+  readonly url: string;
+}
+
+export interface LoadedScenarioInfo {
+  readonly name: string;
+  readonly fingerprint: string;
+  readonly loadedAt: string;
+  readonly quickStart?: ReadyEndpoint | undefined;
+}
+
+/** Everything a scenario load replaces, in one transaction. */
+export interface ScenarioData {
+  readonly name: string;
+  readonly fingerprint: string;
+  readonly quickStart?: ReadyEndpoint | undefined;
+  readonly directory: readonly DirectoryEntry[];
+  readonly patients: readonly PatientRecord[];
+  readonly smartcards: readonly SmartcardRecord[];
+}
+
+export interface Store {
+  /** The schema version after migrations. */
+  readonly schemaVersion: number;
+  readonly location: string;
+
+  /** Replaces all scenario data atomically; a failure leaves the previous data in place. */
+  replaceScenario(data: ScenarioData, loadedAt: string): void;
+  /** Name and fingerprint of the loaded scenario, if any. */
+  loadedScenario(): LoadedScenarioInfo | undefined;
+
+  directoryEntries(): DirectoryEntry[];
+  directoryEntry(dn: string): DirectoryEntry | undefined;
+
+  patient(nhsNumber: string): PatientRecord | undefined;
+  patientCount(): number;
+
+  smartcard(cardId: string): SmartcardRecord | undefined;
+
+  registerEndpoint(endpoint: RegisteredEndpoint): void;
+  registeredEndpoints(): RegisteredEndpoint[];
+
+  appendJournal(event: JournalEventInput): JournalEvent;
+  journal(options?: { afterId?: number; limit?: number; messageId?: string }): JournalEvent[];
+
+  close(): void;
+}
+
+/** Directory keys compare case- and space-insensitively: `ou=services, o=nhs` = `ou=Services,o=nhs`. */
+export function dnKey(dn: string): string {
+  return dn
+    .split(",")
+    .map((rdn) => rdn.trim().toLowerCase())
+    .filter((rdn) => rdn.length > 0)
+    .join(",");
+}

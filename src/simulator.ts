@@ -1,0 +1,182 @@
+/**
+ * The one composition root: builds the store, clock, journal, scenario data, PKI and every listener,
+ * and hands each a typed deps object. `start()` resolves when every listener is bound and ready;
+ * `stop()` closes everything it opened.
+ */
+import { join, resolve } from "node:path";
+import type { Server as NetServer } from "node:net";
+import type { SimulatorConfig } from "./config/config-schema.js";
+import { environments } from "./config/environments.js";
+import { createClock, type Clock } from "./core/clock.js";
+import { resolveSpineEndpoints } from "./core/directory/build-entries.js";
+import {
+  planRegistration,
+  type EndpointRegistration,
+  type RegisteredEndpointInfo,
+} from "./core/directory/register-endpoint.js";
+import { Journal } from "./core/journal/journal.js";
+import { ensureScenarioLoaded } from "./core/scenarios/apply-scenario.js";
+import { openSqliteStore } from "./core/store/sqlite-store.js";
+import type { DirectoryEntry, ReadyEndpoint, Store } from "./core/store/store.js";
+import { createLogger, type Logger } from "./logging/logger.js";
+import { scenariosDir as shippedScenariosDir } from "./paths.js";
+import { createControlApp } from "./servers/control/control-app.js";
+import { createHttpApp } from "./servers/http/http-app.js";
+import { createHttpsServer } from "./servers/http/https-server.js";
+import { createLdapServer } from "./servers/ldap/ldap-server.js";
+import { listen, urlOf, type Listening } from "./servers/listen.js";
+import type { Health, ServerDeps } from "./servers/server-deps.js";
+import { ensurePki, type Pki } from "./tls/pki.js";
+import { createServer as createHttpServer } from "node:http";
+import { version } from "./version.js";
+
+export interface ReadyEndpointInfo extends ReadyEndpoint {
+  readonly certFile: string;
+  readonly keyFile: string;
+}
+
+/** What start() resolves to; also the content of the --ready-file. */
+export interface ReadyInfo {
+  readonly https: string;
+  readonly ldap: string;
+  readonly ldaps: string;
+  readonly control: string;
+  readonly caFile: string;
+  readonly environment: string;
+  readonly scenario: string;
+  readonly publicUrl: string;
+  readonly mtls: boolean;
+  readonly endpoints: readonly ReadyEndpointInfo[];
+}
+
+export interface Simulator {
+  readonly config: SimulatorConfig;
+  readonly store: Store;
+  readonly journal: Journal;
+  readonly clock: Clock;
+  readonly logger: Logger;
+  start(): Promise<ReadyInfo>;
+  stop(): Promise<void>;
+  /** The SDS entries as clients see them (Spine endpoints resolved); empty before start(). */
+  directory(): readonly DirectoryEntry[];
+  registerEndpoint(registration: EndpointRegistration): Promise<RegisteredEndpointInfo>;
+}
+
+export interface SimulatorOptions {
+  readonly logger?: Logger;
+  readonly scenariosDir?: string;
+}
+
+type ListenerName = "https" | "ldap" | "ldaps" | "control";
+
+export function createSimulator(config: SimulatorConfig, options: SimulatorOptions = {}): Simulator {
+  const logger = options.logger ?? createLogger(config);
+  const env = environments[config.env];
+  const scenariosDir = options.scenariosDir ?? shippedScenariosDir;
+  const store = openSqliteStore(config.db ?? join(config.dataDir, "spine-sim.db"));
+  const clock = createClock(config.clock);
+  const journal = new Journal(store, clock);
+  let scenario: { name: string; file: string; reloaded: boolean };
+  try {
+    scenario = ensureScenarioLoaded(store, config.scenario, scenariosDir, clock.now());
+  } catch (error) {
+    store.close();
+    throw error;
+  }
+  logger.info({ scenario: scenario.name, reloaded: scenario.reloaded }, "scenario ready");
+
+  const status: Record<ListenerName, "starting" | "ready" | "stopped"> = {
+    https: "starting",
+    ldap: "starting",
+    ldaps: "starting",
+    control: "starting",
+  };
+  const health = (): Health => ({ ready: Object.values(status).every((s) => s === "ready"), listeners: { ...status } });
+  const deps: ServerDeps = { config, env, store, journal, clock, logger, version, health };
+
+  let pki: Pki | undefined;
+  let directory: DirectoryEntry[] = [];
+  let publicUrl = "";
+  const listening: Listening[] = [];
+
+  const rebuildDirectory = (): void => {
+    directory = resolveSpineEndpoints(store.directoryEntries(), publicUrl);
+  };
+
+  const registerEndpoint = async (registration: EndpointRegistration): Promise<RegisteredEndpointInfo> => {
+    const asids = new Set(store.directoryEntries().flatMap((e) => (e.objectClasses.includes("nhsAs") ? e.attributes.uniqueIdentifier ?? [] : [])));
+    const planned = planRegistration(registration, store, asids, clock.now());
+    store.registerEndpoint(planned);
+    ensureScenarioLoaded(store, config.scenario, scenariosDir, clock.now());
+    rebuildDirectory();
+    const credential = (pki ?? (await ensurePki({ certsDir: config.certsDir, env }))).ensureEndpoint(new URL(planned.url).hostname);
+    journal.record({ kind: "endpoint.registered", listener: "control", summary: `registered ${planned.partyKey} (ASID ${planned.asid}) at ${planned.url}` });
+    return { ...planned, fqdn: credential.fqdn, certFile: credential.certFile, keyFile: credential.keyFile, p12File: credential.p12File };
+  };
+
+  async function start(): Promise<ReadyInfo> {
+    pki = await ensurePki({ certsDir: config.certsDir, env });
+    const tls = pki.tlsServerOptions();
+    const servers: [ListenerName, NetServer, number, Parameters<typeof listen>[3], string][] = [
+      ["https", createHttpsServer(deps, tls, createHttpApp(deps)), config.httpsPort, "httpsPort", config.host],
+      ["ldap", createLdapServer(deps).netServer, config.ldapPort, "ldapPort", config.host],
+      ["ldaps", createLdapServer(deps, tls).netServer, config.ldapsPort, "ldapsPort", config.host],
+      ["control", createHttpServer(createControlApp({ ...deps, registerEndpoint })), config.controlPort, "controlPort", config.controlHost],
+    ];
+    const bound = new Map<ListenerName, Listening>();
+    const results = await Promise.allSettled(
+      servers.map(async ([name, server, port, setting, host]) => {
+        const l = await listen(server, host, port, setting);
+        listening.push(l);
+        bound.set(name, l);
+        status[name] = "ready";
+      }),
+    );
+    const failure = results.find((r): r is PromiseRejectedResult => r.status === "rejected");
+    if (failure !== undefined) {
+      await stop();
+      throw failure.reason;
+    }
+    const at = (name: ListenerName): Listening => bound.get(name) as Listening;
+    publicUrl = config.publicUrl ?? `https://localhost:${at("https").port}`;
+    rebuildDirectory();
+
+    const quickStart = store.loadedScenario()?.quickStart;
+    const ready = [...(quickStart === undefined ? [] : [quickStart]), ...store.registeredEndpoints()];
+    const endpoints = ready.map((endpoint) => {
+      const credential = (pki as Pki).ensureEndpoint(new URL(endpoint.url).hostname);
+      return {
+        odsCode: endpoint.odsCode,
+        partyKey: endpoint.partyKey,
+        asid: endpoint.asid,
+        url: endpoint.url,
+        certFile: credential.certFile,
+        keyFile: credential.keyFile,
+      };
+    });
+    const info: ReadyInfo = {
+      https: urlOf("https", at("https")),
+      ldap: urlOf("ldap", at("ldap")),
+      ldaps: urlOf("ldaps", at("ldaps")),
+      control: urlOf("http", at("control")),
+      caFile: resolve(pki.paths.caBundle),
+      environment: env.name,
+      scenario: scenario.name,
+      publicUrl,
+      mtls: config.mtls === "on",
+      endpoints,
+    };
+    journal.record({ kind: "simulator.started", summary: `spine-sim ${version} ready on ${info.https}` });
+    logger.info(info, "all listeners ready");
+    return info;
+  }
+
+  async function stop(): Promise<void> {
+    const closing = listening.splice(0).map((l) => l.close());
+    await Promise.allSettled(closing);
+    for (const name of Object.keys(status) as ListenerName[]) status[name] = "stopped";
+    store.close();
+  }
+
+  return { config, store, journal, clock, logger, start, stop, directory: () => directory, registerEndpoint };
+}
