@@ -78,7 +78,7 @@ export function createSimulator(config: SimulatorConfig, options: SimulatorOptio
   const journal = new Journal(store, clock);
   let scenario: { name: string; file: string; reloaded: boolean };
   try {
-    scenario = ensureScenarioLoaded(store, config.scenario, scenariosDir, clock.now());
+    scenario = ensureScenarioLoaded(store, config.scenario, scenariosDir, config.env, clock.now());
   } catch (error) {
     store.close();
     throw error;
@@ -100,18 +100,19 @@ export function createSimulator(config: SimulatorConfig, options: SimulatorOptio
   const listening: Listening[] = [];
 
   const rebuildDirectory = (): void => {
-    directory = resolveSpineEndpoints(store.directoryEntries(), publicUrl);
+    // Spine's endpoints are only known once the HTTPS listener is bound.
+    if (publicUrl !== "") directory = resolveSpineEndpoints(store.directoryEntries(), publicUrl);
   };
 
   const registerEndpoint = async (registration: EndpointRegistration): Promise<RegisteredEndpointInfo> => {
     const asids = new Set(store.directoryEntries().flatMap((e) => (e.objectClasses.includes("nhsAs") ? e.attributes.uniqueIdentifier ?? [] : [])));
     const planned = planRegistration(registration, store, asids, clock.now());
     store.registerEndpoint(planned);
-    ensureScenarioLoaded(store, config.scenario, scenariosDir, clock.now());
+    ensureScenarioLoaded(store, config.scenario, scenariosDir, config.env, clock.now());
     rebuildDirectory();
     const credential = (pki ?? (await ensurePki({ certsDir: config.certsDir, env }))).ensureEndpoint(new URL(planned.url).hostname);
     journal.record({ kind: "endpoint.registered", listener: "control", summary: `registered ${planned.partyKey} (ASID ${planned.asid}) at ${planned.url}` });
-    return { ...planned, fqdn: credential.fqdn, certFile: credential.certFile, keyFile: credential.keyFile, p12File: credential.p12File };
+    return { ...planned, fqdn: credential.fqdn, certFile: credential.cert, keyFile: credential.key, p12File: credential.p12 };
   };
 
   async function start(): Promise<ReadyInfo> {
@@ -150,8 +151,8 @@ export function createSimulator(config: SimulatorConfig, options: SimulatorOptio
         partyKey: endpoint.partyKey,
         asid: endpoint.asid,
         url: endpoint.url,
-        certFile: credential.certFile,
-        keyFile: credential.keyFile,
+        certFile: credential.cert,
+        keyFile: credential.key,
       };
     });
     const info: ReadyInfo = {

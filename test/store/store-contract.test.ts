@@ -141,7 +141,7 @@ describe("openSqliteStore", () => {
     const file = join(tempDir(), "wal.db");
     openSqliteStore(file).close();
     const db = new Database(file, { readonly: true });
-    onTestFinished(() => db.close());
+    onTestFinished(() => { db.close(); });
     expect(db.pragma("journal_mode", { simple: true })).toBe("wal");
   });
 
@@ -149,7 +149,7 @@ describe("openSqliteStore", () => {
     const file = join(tempDir(), "corrupt.db");
     writeFileSync(file, "this is not a database, just text that happens to be here\n".repeat(100));
     const before = readFileSync(file);
-    expect(() => openSqliteStore(file)).toThrowError(/not a readable SQLite database.*left it untouched/);
+    expect(() => openSqliteStore(file)).toThrow(/not a readable SQLite database.*left it untouched/);
     expect(readFileSync(file).equals(before)).toBe(true);
   });
 
@@ -179,7 +179,7 @@ describe("openSqliteStore", () => {
     db.close();
     const copy = join(dir, "copy.db");
     copyFileSync(file, copy);
-    expect(() => openSqliteStore(copy)).toThrowError(/schema version .* knows up to/);
+    expect(() => openSqliteStore(copy)).toThrow(/schema version .* knows up to/);
   });
 
   it("says which directory cannot be written", () => {

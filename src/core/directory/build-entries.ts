@@ -7,7 +7,7 @@
  * Spine's own endpoints are stored with the SPINE_BASE_URL token and resolved to the simulator's
  * public URL when the directory is read, because the bound port is only known after start.
  */
-import { contractDefaults, lookupInteraction } from "../interactions/catalogue.js";
+import { contractDefaults, lookupInteraction, spineIntermediaryContract } from "../interactions/catalogue.js";
 import type { LdifRecord } from "../scenarios/ldif.js";
 import type { SeedData } from "../scenarios/load-scenario.js";
 import type { InteractionSeed, MessagePattern, OrganisationSeed, PersonSeed, SystemSeed } from "../scenarios/seed-schema.js";
@@ -128,7 +128,9 @@ function systemEntries(system: SystemSeed): DirectoryEntry[] {
 function mhsEntry(system: SystemSeed, interaction: InteractionSeed, index: number): DirectoryEntry {
   const cpaId = interaction.cpaId ?? `S${system.asid}${String(index + 1).padStart(2, "0")}`;
   const pattern: MessagePattern = interaction.pattern ?? lookupInteraction(interaction.interaction)?.pattern ?? "reliable";
-  const contract = { ...contractDefaults[pattern], ...interaction.contract };
+  // Spine's own intermediary entries carry no end-party reliability (sds-ldap.md §6).
+  const base = system.spine && pattern === "intermediary" ? spineIntermediaryContract : contractDefaults[pattern];
+  const contract = { ...base, ...interaction.contract };
   const endpoint = endpointUrl(system, interaction);
   const fqdn = system.spine ? SPINE_HOST : hostOf(endpoint);
   return entry(`uniqueIdentifier=${cpaId},ou=Services,o=nhs`, ["top", "nhsMhs"], compact({

@@ -5,6 +5,7 @@
 import { createHash } from "node:crypto";
 import { buildDirectoryEntries } from "../directory/build-entries.js";
 import { SimError } from "../errors.js";
+import type { EnvironmentName } from "../../config/environments.js";
 import type { Store } from "../store/store.js";
 import { parseScenarioFiles, readScenarioFiles, resolveScenarioFile, type LoadedScenario } from "./load-scenario.js";
 import { formatProblem, type Problem } from "./source-map.js";
@@ -20,25 +21,29 @@ export function ensureScenarioLoaded(
   store: Store,
   nameOrFile: string,
   scenariosDir: string,
+  env: EnvironmentName,
   now: Date,
-  options: { force?: boolean } = {},
 ): ApplyResult {
   const file = resolveScenarioFile(nameOrFile, scenariosDir);
   const problems: Problem[] = [];
   const files = readScenarioFiles(file, scenariosDir, problems);
   if (files === undefined || problems.length > 0) throw invalid(file, problems);
-  const fingerprint = withRegistrations(files.fingerprint, store);
-  if (options.force !== true && store.loadedScenario()?.fingerprint === fingerprint) {
+  const fingerprint = createHash("sha256")
+    .update(files.fingerprint)
+    .update(env)
+    .update(JSON.stringify(store.registeredEndpoints())) // registered endpoints are part of the directory
+    .digest("hex");
+  if (store.loadedScenario()?.fingerprint === fingerprint) {
     return { name: files.scenario.name, file, reloaded: false };
   }
   const check = parseScenarioFiles(files);
   if (check.loaded === undefined) throw invalid(file, check.problems);
-  applyScenario(store, check.loaded, fingerprint, now);
+  applyScenario(store, check.loaded, env, fingerprint, now);
   return { name: files.scenario.name, file, reloaded: true };
 }
 
-export function applyScenario(store: Store, loaded: LoadedScenario, fingerprint: string, now: Date): void {
-  const { seed } = loaded;
+export function applyScenario(store: Store, loaded: LoadedScenario, env: EnvironmentName, fingerprint: string, now: Date): void {
+  const seed = { ...loaded.seed, systems: loaded.seed.systems.filter((s) => s.environments?.includes(env) ?? true) };
   const quickStart = seed.systems.find((s) => s.quickStart);
   store.replaceScenario(
     {
@@ -54,11 +59,6 @@ export function applyScenario(store: Store, loaded: LoadedScenario, fingerprint:
     },
     now.toISOString(),
   );
-}
-
-/** Registered endpoints are part of the directory, so they are part of what must be reloaded. */
-function withRegistrations(fingerprint: string, store: Store): string {
-  return createHash("sha256").update(fingerprint).update(JSON.stringify(store.registeredEndpoints())).digest("hex");
 }
 
 function invalid(file: string, problems: readonly Problem[]): SimError {

@@ -41,9 +41,10 @@ export interface ScenarioCheck {
   readonly loaded?: LoadedScenario;
 }
 
-export function resolveScenarioFile(nameOrFile: string, scenariosDir: string): string {
+/** A name is a shipped scenario; a path resolves against `relativeTo` (the working directory by default). */
+export function resolveScenarioFile(nameOrFile: string, scenariosDir: string, relativeTo = "."): string {
   const looksLikePath = nameOrFile.includes("/") || nameOrFile.includes("\\") || /\.ya?ml$/.test(nameOrFile);
-  const file = looksLikePath ? resolve(nameOrFile) : join(scenariosDir, `${nameOrFile}.yaml`);
+  const file = looksLikePath ? resolve(relativeTo, nameOrFile) : join(scenariosDir, `${nameOrFile}.yaml`);
   if (existsSync(file)) return file;
   const shipped = existsSync(scenariosDir)
     ? readdirSync(scenariosDir)
@@ -139,7 +140,7 @@ function readChain(
   if (result.data.extends === undefined) return [link];
   let baseFile: string;
   try {
-    baseFile = resolveScenarioFile(result.data.extends, scenariosDir);
+    baseFile = resolveScenarioFile(result.data.extends, scenariosDir, dirname(file));
   } catch (error) {
     problems.push({ file, ...doc.locate(["extends"]), path: "extends", message: (error as Error).message });
     return undefined;

@@ -59,6 +59,8 @@ export const systemSeed = z.strictObject({
   asid,
   odsCode,
   partyKey,
+  /** Environments this system exists in (e.g. the e-RS systems differ per environment); all when absent. */
+  environments: z.array(z.enum(["int", "dev", "dep"])).optional(),
   productName: z.string().min(1),
   productVersion: z.string().optional(),
   productKey: z.string().min(1),
@@ -102,7 +104,7 @@ export const personSeed = z.strictObject({
   familyName: z.string().min(1),
   status: z.enum(["1", "0"]).default("1"),
   /** Virtual smartcard: card UUID and passcode used by the SSB simulation. */
-  smartcard: z.strictObject({ cardId: z.string().uuid(), passcode: z.string().min(4) }),
+  smartcard: z.strictObject({ cardId: z.uuid(), passcode: z.string().min(4) }),
   professionalCodes: z.strictObject({ gmc: z.string().optional(), nmc: z.string().optional() }).optional(),
   orgs: z.array(orgPersonSeed).min(1),
   provenance,

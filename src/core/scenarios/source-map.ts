@@ -15,7 +15,7 @@ export interface Problem {
 export interface PositionedDocument {
   readonly value: unknown;
   readonly problems: Problem[];
-  locate(path: readonly PropertyKey[]): { line: number; column: number };
+  readonly locate: (path: readonly PropertyKey[]) => { line: number; column: number };
 }
 
 export function parsePositioned(file: string, text: string): PositionedDocument {

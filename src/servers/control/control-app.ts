@@ -29,8 +29,8 @@ export function createControlApp(deps: ControlDeps): express.Express {
   app.post("/_control/endpoints", async (req, res) => {
     const body = req.body as Partial<EndpointRegistration> | undefined;
     const registered = await deps.registerEndpoint({
-      odsCode: String(body?.odsCode ?? ""),
-      url: String(body?.url ?? ""),
+      odsCode: body?.odsCode ?? "",
+      url: body?.url ?? "",
       interactions: Array.isArray(body?.interactions) ? body.interactions.map(String) : [],
     });
     res.status(201).json(registered);
