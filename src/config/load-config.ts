@@ -65,7 +65,19 @@ export function loadConfig(sources: ConfigSources = {}): SimulatorConfig {
       details: { problems },
     });
   }
-  return Object.freeze(result.data);
+  const config = result.data;
+  if (!isLoopback(config.controlHost) && config.controlToken === undefined) {
+    throw new SimError(
+      "CONFIG_INVALID",
+      `Invalid configuration:\n  controlHost: got ${JSON.stringify(config.controlHost)}, which is not loopback, without a controlToken`,
+      { hint: "Set --control-token (SPINE_SIM_CONTROL_TOKEN) so that only your tests can drive the simulator." },
+    );
+  }
+  return Object.freeze(config);
+}
+
+function isLoopback(host: string): boolean {
+  return host === "localhost" || host === "::1" || host.startsWith("127.");
 }
 
 function readConfigFile(file: string): Record<string, unknown> {

@@ -108,3 +108,10 @@ describe("loadConfig", () => {
     expect(failure(() => loadConfig({ flags: { controlToken: "short" } })).message).toContain("at least 16 characters");
   });
 });
+
+describe("control listener exposure", () => {
+  it("refuses a control listener off loopback without a token, and accepts it with one", () => {
+    expect(() => loadConfig({ flags: { controlHost: "0.0.0.0" } })).toThrow(/not loopback, without a controlToken/);
+    expect(loadConfig({ flags: { controlHost: "0.0.0.0", controlToken: "a-long-enough-control-token" } }).controlHost).toBe("0.0.0.0");
+  });
+});

@@ -30,7 +30,6 @@ describe("simulator lifecycle", () => {
     const endpoint = ready.endpoints[0];
     expect(endpoint).toBeDefined();
     const agent = httpsAgent({ caFile: ready.caFile, certFile: endpoint?.certFile ?? "", keyFile: endpoint?.keyFile ?? "" });
-    onTestFinished(() => agent.close());
     const overTls = await getText(`${ready.https}/_health`, agent);
     expect(overTls.status).toBe(200);
     const version = JSON.parse((await getText(`${ready.https}/_version`, agent)).text) as Record<string, unknown>;

@@ -7,7 +7,13 @@
  * Spine's own endpoints are stored with the SPINE_BASE_URL token and resolved to the simulator's
  * public URL when the directory is read, because the bound port is only known after start.
  */
-import { contractDefaults, lookupInteraction, spineIntermediaryContract } from "../interactions/catalogue.js";
+import {
+  contractDefaults,
+  lookupInteraction,
+  lookupServiceInteraction,
+  parseSvcIA,
+  spineIntermediaryContract,
+} from "../interactions/catalogue.js";
 import type { LdifRecord } from "../scenarios/ldif.js";
 import type { SeedData } from "../scenarios/load-scenario.js";
 import type { InteractionSeed, MessagePattern, OrganisationSeed, PersonSeed, SystemSeed } from "../scenarios/seed-schema.js";
@@ -176,8 +182,20 @@ function hostOf(url: string): string {
   }
 }
 
-/** An endpoint registered at run time becomes an accredited system of its own (reference test-data T4). */
+/**
+ * An endpoint registered at run time becomes an accredited system of its own (reference test-data
+ * T4): it sends the interactions it registered and receives their replies, plus, for multi-hop
+ * interactions, the interaction itself from its peers.
+ */
 function registeredSystem(endpoint: RegisteredEndpoint): SystemSeed {
+  const receives = new Map<string, InteractionSeed>();
+  for (const sent of endpoint.interactions) {
+    const parsed = parseSvcIA(sent);
+    const info = parsed === undefined ? undefined : lookupServiceInteraction(parsed.service, parsed.interaction);
+    if (parsed === undefined || info === undefined) continue;
+    if (info.reply !== undefined) receives.set(`${parsed.service}:${info.reply}`, { service: parsed.service, interaction: info.reply });
+    if (info.pattern === "intermediary") receives.set(sent, { service: parsed.service, interaction: parsed.interaction });
+  }
   return {
     asid: endpoint.asid,
     odsCode: endpoint.odsCode,
@@ -187,11 +205,8 @@ function registeredSystem(endpoint: RegisteredEndpoint): SystemSeed {
     spine: false,
     quickStart: false,
     endpoint: endpoint.url,
-    sends: [],
-    receives: endpoint.interactions.map((svcIA) => {
-      const split = svcIA.lastIndexOf(":");
-      return { service: svcIA.slice(0, split), interaction: svcIA.slice(split + 1) };
-    }),
+    sends: [...endpoint.interactions],
+    receives: [...receives.values()],
     provenance: "synthetic",
   };
 }

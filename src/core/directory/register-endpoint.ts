@@ -4,13 +4,25 @@
  * reference/test-data.md T4: 9999000000nn…, party key = <ODS code>-<last 7 digits of the ASID>.
  */
 import { SimError } from "../errors.js";
-import { lookupInteraction, svcIA } from "../interactions/catalogue.js";
+import {
+  interactions,
+  isReplyInteraction,
+  lookupInteraction,
+  lookupServiceInteraction,
+  parseSvcIA,
+  svcIA,
+} from "../interactions/catalogue.js";
 import type { RegisteredEndpoint, Store } from "../store/store.js";
 
 export interface EndpointRegistration {
   readonly odsCode: string;
   readonly url: string;
-  /** Interaction ids (e.g. MCCI_IN010000UK13) or full service-interactions; default: the common async replies. */
+  /**
+   * The request interactions the endpoint will send, as interaction ids (QUPA_IN040000UK32) or
+   * service-interactions (urn:nhs:names:services:pdsquery:QUPA_IN040000UK32). The endpoint is
+   * registered as their sender and as the receiver of their replies. Empty means every request
+   * interaction in the catalogue.
+   */
   readonly interactions: readonly string[];
 }
 
@@ -21,11 +33,24 @@ export interface RegisteredEndpointInfo extends RegisteredEndpoint {
   readonly p12File: string;
 }
 
-export const defaultReceivedInteractions = [
-  "urn:nhs:names:services:psis:MCCI_IN010000UK13",
-  "urn:nhs:names:services:pds:PRPA_IN000202UK01",
-  "urn:nhs:names:services:psisquery:QUPC_IN160102UK05",
-];
+/** Every request interaction the catalogue knows (replies are received, not sent). */
+function everyRequestInteraction(): string[] {
+  return [...interactions.values()].filter((i) => !isReplyInteraction(i.id) && i.service !== TMS).map(svcIA);
+}
+
+const TMS = "urn:nhs:names:services:tms";
+
+function toSvcIA(id: string): string {
+  const parsed = parseSvcIA(id);
+  const info = id.startsWith("urn:") && parsed !== undefined ? lookupServiceInteraction(parsed.service, parsed.interaction) : lookupInteraction(id);
+  if (info === undefined) {
+    throw new SimError("ENDPOINT_INVALID", `Unknown interaction ${id}`, {
+      hint: "Give an interaction id from the catalogue (e.g. QUPA_IN040000UK32) or a service-interaction such as urn:nhs:names:services:pdsquery:QUPA_IN040000UK32.",
+      details: { setting: "interaction", value: id },
+    });
+  }
+  return svcIA(info);
+}
 
 export function planRegistration(
   registration: EndpointRegistration,
@@ -54,19 +79,7 @@ export function planRegistration(
       details: { setting: "url", value: registration.url },
     });
   }
-  const interactions = (registration.interactions.length === 0 ? defaultReceivedInteractions : registration.interactions).map(
-    (id) => {
-      if (id.startsWith("urn:")) return id;
-      const info = lookupInteraction(id);
-      if (info === undefined) {
-        throw new SimError("ENDPOINT_INVALID", `Unknown interaction ${id}`, {
-          hint: "Give a known interaction id (e.g. MCCI_IN010000UK13) or a full service-interaction urn:nhs:names:services:<service>:<id>.",
-          details: { setting: "interaction", value: id },
-        });
-      }
-      return svcIA(info);
-    },
-  );
+  const sent = registration.interactions.length === 0 ? everyRequestInteraction() : [...new Set(registration.interactions.map(toSvcIA))];
   const previous = store.registeredEndpoints().find((e) => e.odsCode === odsCode && e.url === url.href);
   const asid = previous?.asid ?? nextAsid(existingAsids);
   return {
@@ -74,7 +87,7 @@ export function planRegistration(
     asid,
     partyKey: previous?.partyKey ?? `${odsCode}-${asid.slice(-7)}`,
     url: url.href,
-    interactions,
+    interactions: sent,
     registeredAt: now.toISOString(),
   };
 }
