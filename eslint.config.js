@@ -3,7 +3,18 @@ import eslint from "@eslint/js";
 import tseslint from "typescript-eslint";
 
 export default tseslint.config(
-  { ignores: ["dist/", "node_modules/", "data/", "certs/", "coverage/", "test-results/", "**/*.mjs", "**/*.js"] },
+  {
+    ignores: [
+      "dist/",
+      "node_modules/",
+      "data/",
+      "certs/",
+      "coverage/",
+      "test-results/",
+      "**/*.mjs",
+      "**/*.js",
+    ],
+  },
   eslint.configs.recommended,
   tseslint.configs.strictTypeChecked,
   {

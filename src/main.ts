@@ -61,10 +61,29 @@ const program = new Command()
   .showHelpAfterError();
 
 withSettings(
-  program.command("start").description("start every listener and print the URLs, CA file and ready-made endpoint"),
+  program
+    .command("start")
+    .description("start every listener and print the URLs, CA file and ready-made endpoint"),
   [
-    "env", "scenario", "db", "dataDir", "certsDir", "host", "httpsPort", "ldapPort", "ldapsPort", "controlPort",
-    "controlHost", "controlToken", "mtls", "clock", "validation", "publicUrl", "readyFile", "logLevel", "logFormat",
+    "env",
+    "scenario",
+    "db",
+    "dataDir",
+    "certsDir",
+    "host",
+    "httpsPort",
+    "ldapPort",
+    "ldapsPort",
+    "controlPort",
+    "controlHost",
+    "controlToken",
+    "mtls",
+    "clock",
+    "validation",
+    "publicUrl",
+    "readyFile",
+    "logLevel",
+    "logFormat",
     "maxBodyBytes",
   ],
 ).action(async (options: Record<string, unknown>) => {
@@ -88,14 +107,16 @@ withSettings(
   process.stdout.write(formatBanner(info));
 });
 
-withSettings(program.command("certs").description("create (or reuse) the local PKI and print where the files are"), [
-  "certsDir",
-  "env",
-]).action(async (options: Record<string, unknown>) => {
+withSettings(
+  program.command("certs").description("create (or reuse) the local PKI and print where the files are"),
+  ["certsDir", "env"],
+).action(async (options: Record<string, unknown>) => {
   const config = configFrom(options);
   const pki = await ensurePki({ certsDir: config.certsDir, env: environments[config.env] });
   process.stdout.write(`${pki.generated ? "Created" : "Reused"} the local PKI in ${pki.paths.envDir}\n`);
-  process.stdout.write(`  trust: ${pki.paths.caBundle}\n  root CA (DER): ${pki.paths.rootCaDer}\n  sub-CA (DER): ${pki.paths.subCaDer}\n`);
+  process.stdout.write(
+    `  trust: ${pki.paths.caBundle}\n  root CA (DER): ${pki.paths.rootCaDer}\n  sub-CA (DER): ${pki.paths.subCaDer}\n`,
+  );
 });
 
 program
@@ -123,7 +144,9 @@ withSettings(
     .command("endpoint")
     .description("manage supplier endpoints registered in the directory")
     .command("add")
-    .description("register a supplier MHS endpoint in SDS and issue its certificate (offline endpoint registration)")
+    .description(
+      "register a supplier MHS endpoint in SDS and issue its certificate (offline endpoint registration)",
+    )
     .requiredOption("--ods <CODE>", "the supplier organisation's ODS code")
     .requiredOption("--url <URL>", "the supplier MHS's inbound https URL, where Spine delivers replies")
     .option("--interaction <ID...>", "interactions it receives (default: the common async replies)"),
@@ -149,6 +172,8 @@ program.parseAsync(process.argv).catch((error: unknown) => {
     process.stderr.write(`spine-sim: ${error.describe()}\n`);
     process.exit(error.exitCode);
   }
-  process.stderr.write(`spine-sim: unexpected error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  process.stderr.write(
+    `spine-sim: unexpected error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+  );
   process.exit(1);
 });

@@ -91,7 +91,10 @@ export function createSimulator(config: SimulatorConfig, options: SimulatorOptio
     ldaps: "starting",
     control: "starting",
   };
-  const health = (): Health => ({ ready: Object.values(status).every((s) => s === "ready"), listeners: { ...status } });
+  const health = (): Health => ({
+    ready: Object.values(status).every((s) => s === "ready"),
+    listeners: { ...status },
+  });
   const deps: ServerDeps = { config, env, store, journal, clock, logger, version, health };
 
   let pki: Pki | undefined;
@@ -105,24 +108,52 @@ export function createSimulator(config: SimulatorConfig, options: SimulatorOptio
   };
 
   const registerEndpoint = async (registration: EndpointRegistration): Promise<RegisteredEndpointInfo> => {
-    const asids = new Set(store.directoryEntries().flatMap((e) => (e.objectClasses.includes("nhsAs") ? e.attributes.uniqueIdentifier ?? [] : [])));
+    const asids = new Set(
+      store
+        .directoryEntries()
+        .flatMap((e) => (e.objectClasses.includes("nhsAs") ? (e.attributes.uniqueIdentifier ?? []) : [])),
+    );
     const planned = planRegistration(registration, store, asids, clock.now());
     store.registerEndpoint(planned);
     ensureScenarioLoaded(store, config.scenario, scenariosDir, config.env, clock.now());
     rebuildDirectory();
-    const credential = (pki ?? (await ensurePki({ certsDir: config.certsDir, env }))).ensureEndpoint(new URL(planned.url).hostname);
-    journal.record({ kind: "endpoint.registered", listener: "control", summary: `registered ${planned.partyKey} (ASID ${planned.asid}) at ${planned.url}` });
-    return { ...planned, fqdn: credential.fqdn, certFile: credential.cert, keyFile: credential.key, p12File: credential.p12 };
+    const credential = (pki ?? (await ensurePki({ certsDir: config.certsDir, env }))).ensureEndpoint(
+      new URL(planned.url).hostname,
+    );
+    journal.record({
+      kind: "endpoint.registered",
+      listener: "control",
+      summary: `registered ${planned.partyKey} (ASID ${planned.asid}) at ${planned.url}`,
+    });
+    return {
+      ...planned,
+      fqdn: credential.fqdn,
+      certFile: credential.cert,
+      keyFile: credential.key,
+      p12File: credential.p12,
+    };
   };
 
   async function start(): Promise<ReadyInfo> {
     pki = await ensurePki({ certsDir: config.certsDir, env });
     const tls = pki.tlsServerOptions();
     const servers: [ListenerName, NetServer, number, Parameters<typeof listen>[3], string][] = [
-      ["https", createHttpsServer(deps, tls, createHttpApp(deps)), config.httpsPort, "httpsPort", config.host],
+      [
+        "https",
+        createHttpsServer(deps, tls, createHttpApp(deps)),
+        config.httpsPort,
+        "httpsPort",
+        config.host,
+      ],
       ["ldap", createLdapServer(deps).netServer, config.ldapPort, "ldapPort", config.host],
       ["ldaps", createLdapServer(deps, tls).netServer, config.ldapsPort, "ldapsPort", config.host],
-      ["control", createHttpServer(createControlApp({ ...deps, registerEndpoint })), config.controlPort, "controlPort", config.controlHost],
+      [
+        "control",
+        createHttpServer(createControlApp({ ...deps, registerEndpoint })),
+        config.controlPort,
+        "controlPort",
+        config.controlHost,
+      ],
     ];
     const bound = new Map<ListenerName, Listening>();
     const results = await Promise.allSettled(

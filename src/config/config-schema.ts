@@ -47,7 +47,11 @@ export const configSchema = z.strictObject({
     .default("info"),
   logFormat: z.enum(["auto", "json", "pretty"], { error: "auto, json or pretty" }).default("auto"),
   /** Largest request body accepted, in bytes (Spine's limit is 5 MB). */
-  maxBodyBytes: z.coerce.number().int().min(1024, "at least 1024 bytes").default(5 * 1024 * 1024),
+  maxBodyBytes: z.coerce
+    .number()
+    .int()
+    .min(1024, "at least 1024 bytes")
+    .default(5 * 1024 * 1024),
 });
 
 export type ConfigInput = z.input<typeof configSchema>;

@@ -23,10 +23,17 @@ export interface EnvironmentProfile {
     readonly sbapi: string;
     readonly portal: string;
   };
-  readonly spine: { readonly odsCode: "YES"; readonly partyKey: "YES-0000806"; readonly asid: "928942012545" };
+  readonly spine: {
+    readonly odsCode: "YES";
+    readonly partyKey: "YES-0000806";
+    readonly asid: "928942012545";
+  };
   readonly ers: ReadonlyArray<{ readonly name: string; readonly partyKey: string; readonly asid: string }>;
   readonly certificateAuthority: { readonly intermediateCommonName: string };
-  readonly maintenance: { readonly spineCore: readonly WeeklySlot[]; readonly spineCis: readonly WeeklySlot[] };
+  readonly maintenance: {
+    readonly spineCore: readonly WeeklySlot[];
+    readonly spineCis: readonly WeeklySlot[];
+  };
 }
 
 const spine = { odsCode: "YES", partyKey: "YES-0000806", asid: "928942012545" } as const;

@@ -70,7 +70,9 @@ export function loadConfig(sources: ConfigSources = {}): SimulatorConfig {
     throw new SimError(
       "CONFIG_INVALID",
       `Invalid configuration:\n  controlHost: got ${JSON.stringify(config.controlHost)}, which is not loopback, without a controlToken`,
-      { hint: "Set --control-token (SPINE_SIM_CONTROL_TOKEN) so that only your tests can drive the simulator." },
+      {
+        hint: "Set --control-token (SPINE_SIM_CONTROL_TOKEN) so that only your tests can drive the simulator.",
+      },
     );
   }
   return Object.freeze(config);
@@ -93,11 +95,17 @@ function readConfigFile(file: string): Record<string, unknown> {
   try {
     parsed = parseYaml(text); // YAML is a superset of JSON, so one parser reads both
   } catch (error) {
-    throw new SimError("CONFIG_INVALID", `Config file ${file} is not valid YAML or JSON: ${(error as Error).message}`);
+    throw new SimError(
+      "CONFIG_INVALID",
+      `Config file ${file} is not valid YAML or JSON: ${(error as Error).message}`,
+    );
   }
   if (parsed === null || parsed === undefined) return {};
   if (typeof parsed !== "object" || Array.isArray(parsed)) {
-    throw new SimError("CONFIG_INVALID", `Config file ${file} must hold a mapping of setting names to values`);
+    throw new SimError(
+      "CONFIG_INVALID",
+      `Config file ${file} must hold a mapping of setting names to values`,
+    );
   }
   return parsed as Record<string, unknown>;
 }

@@ -10,7 +10,10 @@ import type { Server as TlsServer, TLSSocket } from "node:tls";
 import type { ServerDeps } from "./server-deps.js";
 
 /** Options to spread into tls/https createServer. */
-export function clientCertificateOptions(mtls: "on" | "off"): { requestCert: boolean; rejectUnauthorized: boolean } {
+export function clientCertificateOptions(mtls: "on" | "off"): {
+  requestCert: boolean;
+  rejectUnauthorized: boolean;
+} {
   // Verification still happens (socket.authorized); refusal is done by refuseUnverifiedClients.
   return { requestCert: mtls === "on", rejectUnauthorized: false };
 }
@@ -25,7 +28,11 @@ const reasons: Readonly<Record<string, string>> = {
   DEPTH_ZERO_SELF_SIGNED_CERT: "the client certificate is self-signed",
 };
 
-export function refuseUnverifiedClients(server: TlsServer, deps: Pick<ServerDeps, "config" | "logger" | "journal">, listener: string): void {
+export function refuseUnverifiedClients(
+  server: TlsServer,
+  deps: Pick<ServerDeps, "config" | "logger" | "journal">,
+  listener: string,
+): void {
   const log = deps.logger.child({ component: listener });
   if (deps.config.mtls === "on") {
     // Prepended so it runs before the protocol layer (HTTP or LDAP) starts reading the socket.
@@ -33,7 +40,9 @@ export function refuseUnverifiedClients(server: TlsServer, deps: Pick<ServerDeps
       if (socket.authorized) return;
       const code = String(socket.authorizationError ?? "NO_CERTIFICATE");
       const hasCertificate = Object.keys(socket.getPeerCertificate()).length > 0;
-      const reason = hasCertificate ? (reasons[code] ?? `the client certificate failed verification (${code})`) : "no client certificate was presented";
+      const reason = hasCertificate
+        ? (reasons[code] ?? `the client certificate failed verification (${code})`)
+        : "no client certificate was presented";
       const summary = `${listener}: mutual TLS refused ${socket.remoteAddress ?? "a client"}: ${reason}`;
       log.warn({ code }, summary);
       deps.journal.record({ kind: "tls.refused", listener, summary, detail: { code } });

@@ -15,7 +15,12 @@ export interface Listening {
 /** In-flight requests get this long to finish when a listener stops; then their sockets are closed. */
 const gracePeriodMs = 1000;
 
-export function listen(server: NetServer, host: string, port: number, setting: SettingName): Promise<Listening> {
+export function listen(
+  server: NetServer,
+  host: string,
+  port: number,
+  setting: SettingName,
+): Promise<Listening> {
   const sockets = new Set<Socket>();
   server.on("connection", (socket: Socket) => {
     sockets.add(socket);
@@ -25,7 +30,12 @@ export function listen(server: NetServer, host: string, port: number, setting: S
     const onError = (error: NodeJS.ErrnoException): void => {
       server.off("listening", onListening);
       const code = error.code === "EADDRINUSE" || error.code === "EACCES" ? "PORT_IN_USE" : "LISTEN_FAILED";
-      const why = error.code === "EADDRINUSE" ? "is already in use" : error.code === "EACCES" ? "needs privileges" : `failed: ${error.message}`;
+      const why =
+        error.code === "EADDRINUSE"
+          ? "is already in use"
+          : error.code === "EACCES"
+            ? "needs privileges"
+            : `failed: ${error.message}`;
       reject(
         new SimError(code, `Port ${port} on ${host} (${flagName(setting)}) ${why}`, {
           hint: `Stop whatever holds it, or choose another port with ${flagName(setting)} (0 picks a free one).`,

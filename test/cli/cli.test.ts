@@ -20,7 +20,22 @@ describe("spine-sim CLI", () => {
       expect(result.stdout).toContain("Usage: spine-sim");
     }
     const start = await runCli(["start", "--help"]);
-    for (const flag of ["--env", "--scenario", "--db", "--data-dir", "--certs-dir", "--host", "--https-port", "--ldap-port", "--ldaps-port", "--control-port", "--mtls", "--clock", "--validation", "--ready-file"]) {
+    for (const flag of [
+      "--env",
+      "--scenario",
+      "--db",
+      "--data-dir",
+      "--certs-dir",
+      "--host",
+      "--https-port",
+      "--ldap-port",
+      "--ldaps-port",
+      "--control-port",
+      "--mtls",
+      "--clock",
+      "--validation",
+      "--ready-file",
+    ]) {
       expect(start.stdout).toContain(flag);
     }
   });
@@ -28,8 +43,18 @@ describe("spine-sim CLI", () => {
   it("starts, writes the ready file, prints the banner and stops cleanly on SIGTERM", async () => {
     const dir = tempDir();
     const readyFile = join(dir, "ready.json");
-    const running = await startCli([...ports, "--db", ":memory:", "--certs-dir", sharedCertsDir, "--log-level", "warn"], readyFile);
-    const ready = running.ready as { https: string; ldap: string; ldaps: string; control: string; caFile: string; endpoints: Record<string, string>[] };
+    const running = await startCli(
+      [...ports, "--db", ":memory:", "--certs-dir", sharedCertsDir, "--log-level", "warn"],
+      readyFile,
+    );
+    const ready = running.ready as {
+      https: string;
+      ldap: string;
+      ldaps: string;
+      control: string;
+      caFile: string;
+      endpoints: Record<string, string>[];
+    };
     expect(ready.https).toMatch(/^https:\/\/127\.0\.0\.1:\d+$/);
     expect(ready.ldap).toMatch(/^ldap:\/\/127\.0\.0\.1:\d+$/);
     expect(ready.ldaps).toMatch(/^ldaps:\/\/127\.0\.0\.1:\d+$/);
@@ -37,11 +62,22 @@ describe("spine-sim CLI", () => {
     expect(existsSync(ready.caFile)).toBe(true);
     const endpoint = ready.endpoints[0];
     expect(endpoint).toBeDefined();
-    for (const key of ["odsCode", "partyKey", "asid", "url", "certFile", "keyFile"]) expect(endpoint?.[key], key).toBeTruthy();
+    for (const key of ["odsCode", "partyKey", "asid", "url", "certFile", "keyFile"])
+      expect(endpoint?.[key], key).toBeTruthy();
     expect(existsSync(endpoint?.certFile ?? "")).toBe(true);
 
     const banner = running.stdout();
-    for (const value of [ready.https, ready.ldap, ready.ldaps, ready.control, ready.caFile, endpoint?.partyKey, endpoint?.asid, endpoint?.odsCode, endpoint?.certFile]) {
+    for (const value of [
+      ready.https,
+      ready.ldap,
+      ready.ldaps,
+      ready.control,
+      ready.caFile,
+      endpoint?.partyKey,
+      endpoint?.asid,
+      endpoint?.odsCode,
+      endpoint?.certFile,
+    ]) {
       expect(banner).toContain(value);
     }
     expect(await running.stop("SIGTERM")).toBe(0);
@@ -96,7 +132,16 @@ describe("spine-sim CLI", () => {
     await new Promise<void>((resolve) => blocker.listen(0, "127.0.0.1", resolve));
     onTestFinished(() => new Promise<void>((resolve) => blocker.close(() => resolve())));
     const port = String((blocker.address() as { port: number }).port);
-    const result = await runCli(["start", "--db", ":memory:", "--certs-dir", sharedCertsDir, ...ports.slice(0, 6), "--control-port", port]);
+    const result = await runCli([
+      "start",
+      "--db",
+      ":memory:",
+      "--certs-dir",
+      sharedCertsDir,
+      ...ports.slice(0, 6),
+      "--control-port",
+      port,
+    ]);
     expect(result.code).toBe(4);
     expect(result.stderr).toContain(`Port ${port} on 127.0.0.1 (--control-port) is already in use`);
   });
@@ -104,20 +149,51 @@ describe("spine-sim CLI", () => {
   it("registers a supplier endpoint that the next start lists with its certificate", async () => {
     const dir = tempDir();
     const db = join(dir, "sim.db");
-    const added = await runCli(["endpoint", "add", "--ods", "z99123", "--url", "https://my-mhs.example.test:9443/inbound", "--interaction", "MCCI_IN010000UK13", "--db", db, "--certs-dir", sharedCertsDir]);
+    const added = await runCli([
+      "endpoint",
+      "add",
+      "--ods",
+      "z99123",
+      "--url",
+      "https://my-mhs.example.test:9443/inbound",
+      "--interaction",
+      "MCCI_IN010000UK13",
+      "--db",
+      db,
+      "--certs-dir",
+      sharedCertsDir,
+    ]);
     expect(added.code, added.stderr).toBe(0);
     const registered = JSON.parse(added.stdout) as Record<string, unknown>;
-    expect(registered).toMatchObject({ odsCode: "Z99123", fqdn: "my-mhs.example.test", url: "https://my-mhs.example.test:9443/inbound" });
+    expect(registered).toMatchObject({
+      odsCode: "Z99123",
+      fqdn: "my-mhs.example.test",
+      url: "https://my-mhs.example.test:9443/inbound",
+    });
     expect(registered.asid).toMatch(/^9999\d{8}$/);
     expect(registered.partyKey).toBe(`Z99123-${String(registered.asid).slice(-7)}`);
     expect(existsSync(String(registered.certFile))).toBe(true);
 
-    const running = await startCli([...ports, "--db", db, "--certs-dir", sharedCertsDir, "--log-level", "warn"], join(dir, "ready.json"));
+    const running = await startCli(
+      [...ports, "--db", db, "--certs-dir", sharedCertsDir, "--log-level", "warn"],
+      join(dir, "ready.json"),
+    );
     const endpoints = (running.ready as { endpoints: { partyKey: string }[] }).endpoints;
     expect(endpoints.map((e) => e.partyKey)).toContain(registered.partyKey);
     expect(await running.stop()).toBe(0);
 
-    const refused = await runCli(["endpoint", "add", "--ods", "Z99123", "--url", "http://insecure.example.test/", "--db", db, "--certs-dir", sharedCertsDir]);
+    const refused = await runCli([
+      "endpoint",
+      "add",
+      "--ods",
+      "Z99123",
+      "--url",
+      "http://insecure.example.test/",
+      "--db",
+      db,
+      "--certs-dir",
+      sharedCertsDir,
+    ]);
     expect(refused.code).toBe(2);
     expect(refused.stderr).toContain("must use https");
   });

@@ -99,19 +99,32 @@ describe("loadConfig", () => {
   });
 
   it("refuses a config file that cannot be read or parsed", () => {
-    expect(failure(() => loadConfig({ configFile: "/nonexistent/spine-sim.yaml" })).message).toContain("Cannot read config file");
-    expect(failure(() => loadConfig({ configFile: configFile("a: [unclosed\n") })).message).toContain("not valid YAML or JSON");
-    expect(failure(() => loadConfig({ configFile: configFile("- 1\n- 2\n") })).message).toContain("must hold a mapping");
+    expect(failure(() => loadConfig({ configFile: "/nonexistent/spine-sim.yaml" })).message).toContain(
+      "Cannot read config file",
+    );
+    expect(failure(() => loadConfig({ configFile: configFile("a: [unclosed\n") })).message).toContain(
+      "not valid YAML or JSON",
+    );
+    expect(failure(() => loadConfig({ configFile: configFile("- 1\n- 2\n") })).message).toContain(
+      "must hold a mapping",
+    );
   });
 
   it("refuses a control token shorter than 16 characters", () => {
-    expect(failure(() => loadConfig({ flags: { controlToken: "short" } })).message).toContain("at least 16 characters");
+    expect(failure(() => loadConfig({ flags: { controlToken: "short" } })).message).toContain(
+      "at least 16 characters",
+    );
   });
 });
 
 describe("control listener exposure", () => {
   it("refuses a control listener off loopback without a token, and accepts it with one", () => {
-    expect(() => loadConfig({ flags: { controlHost: "0.0.0.0" } })).toThrow(/not loopback, without a controlToken/);
-    expect(loadConfig({ flags: { controlHost: "0.0.0.0", controlToken: "a-long-enough-control-token" } }).controlHost).toBe("0.0.0.0");
+    expect(() => loadConfig({ flags: { controlHost: "0.0.0.0" } })).toThrow(
+      /not loopback, without a controlToken/,
+    );
+    expect(
+      loadConfig({ flags: { controlHost: "0.0.0.0", controlToken: "a-long-enough-control-token" } })
+        .controlHost,
+    ).toBe("0.0.0.0");
   });
 });

@@ -72,15 +72,24 @@ describe("scenario check", () => {
   });
 
   it("reports an unknown key and a bad value at their own lines", () => {
-    const { dir, result } = check({ "s.yaml": "name: tiny\ndescription: ok\nbehaviour: []\nvalidation:\n  profile: paranoid\n" });
+    const { dir, result } = check({
+      "s.yaml": "name: tiny\ndescription: ok\nbehaviour: []\nvalidation:\n  profile: paranoid\n",
+    });
     const lines = result.problems.map(formatProblem);
-    expect(lines).toContainEqual(expect.stringMatching(new RegExp(`^${join(dir, "s.yaml")}:1:1: unknown key\\(s\\) behaviour`)));
+    expect(lines).toContainEqual(
+      expect.stringMatching(new RegExp(`^${join(dir, "s.yaml")}:1:1: unknown key\\(s\\) behaviour`)),
+    );
     expect(result.problems.find((p) => p.path === "validation.profile")?.line).toBe(5);
   });
 
   it("reports a seed file problem with the seed file, its line and the path inside it", () => {
     const systems = JSON.stringify([system, { ...system, asid: "12345" }], null, 2);
-    const { dir, result } = check({ "s.yaml": goodScenario, "orgs.json": JSON.stringify([organisation]), "systems.json": systems, "patients.csv": goodPatients });
+    const { dir, result } = check({
+      "s.yaml": goodScenario,
+      "orgs.json": JSON.stringify([organisation]),
+      "systems.json": systems,
+      "patients.csv": goodPatients,
+    });
     const problem = result.problems.find((p) => p.path === "[1].asid");
     expect(problem?.file).toBe(join(dir, "systems.json"));
     expect(problem?.message).toBe("an ASID is 12 digits");
@@ -90,14 +99,21 @@ describe("scenario check", () => {
 
   it("reports a bad CSV row with its line number", () => {
     const patients = `${goodPatients}9990000026,,Bob,Tester,robot,1970-01-02,1 Road,LS1 4AP,Z99001,synthetic\n`;
-    const { result } = check({ "s.yaml": goodScenario, "orgs.json": JSON.stringify([organisation]), "systems.json": JSON.stringify([system]), "patients.csv": patients });
+    const { result } = check({
+      "s.yaml": goodScenario,
+      "orgs.json": JSON.stringify([organisation]),
+      "systems.json": JSON.stringify([system]),
+      "patients.csv": patients,
+    });
     expect(result.problems).toHaveLength(1);
     expect(result.problems[0]).toMatchObject({ line: 3, path: "gender" });
   });
 
   it("reports a missing seed file against the scenario", () => {
     const { result } = check({ "s.yaml": goodScenario, "orgs.json": "[]", "systems.json": "[]" });
-    expect(result.problems.map((p) => p.message)).toContainEqual(expect.stringContaining("patients.csv: file not found"));
+    expect(result.problems.map((p) => p.message)).toContainEqual(
+      expect.stringContaining("patients.csv: file not found"),
+    );
   });
 
   it("reports references to organisations that do not exist and duplicates", () => {
@@ -114,7 +130,10 @@ describe("scenario check", () => {
   });
 
   it("finds an extends cycle", () => {
-    const { result } = check({ "s.yaml": "name: a\nextends: ./t.yaml\n", "t.yaml": "name: b\nextends: ./s.yaml\n" });
+    const { result } = check({
+      "s.yaml": "name: a\nextends: ./t.yaml\n",
+      "t.yaml": "name: b\nextends: ./s.yaml\n",
+    });
     expect(result.problems.map((p) => p.message)).toContain("scenarios extend each other in a cycle");
   });
 });
@@ -123,29 +142,48 @@ describe("loading a scenario into the store", () => {
   it("changes nothing when the scenario is invalid", () => {
     const store = openSqliteStore(":memory:");
     onTestFinished(() => store.close());
-    const dir = workspace({ "s.yaml": goodScenario, "orgs.json": JSON.stringify([organisation]), "systems.json": JSON.stringify([system]), "patients.csv": goodPatients });
+    const dir = workspace({
+      "s.yaml": goodScenario,
+      "orgs.json": JSON.stringify([organisation]),
+      "systems.json": JSON.stringify([system]),
+      "patients.csv": goodPatients,
+    });
     ensureScenarioLoaded(store, join(dir, "s.yaml"), dir, "int", new Date());
     const before = store.directoryEntries();
     writeFileSync(join(dir, "systems.json"), JSON.stringify([{ ...system, odsCode: "NOPE1" }]));
-    expect(() => ensureScenarioLoaded(store, join(dir, "s.yaml"), dir, "int", new Date())).toThrow(/no organisation has/);
+    expect(() => ensureScenarioLoaded(store, join(dir, "s.yaml"), dir, "int", new Date())).toThrow(
+      /no organisation has/,
+    );
     expect(store.directoryEntries()).toEqual(before);
   });
 
   it("skips the reload when nothing changed and reloads when a seed file changed", () => {
     const store = openSqliteStore(":memory:");
     onTestFinished(() => store.close());
-    const dir = workspace({ "s.yaml": goodScenario, "orgs.json": JSON.stringify([organisation]), "systems.json": JSON.stringify([system]), "patients.csv": goodPatients });
+    const dir = workspace({
+      "s.yaml": goodScenario,
+      "orgs.json": JSON.stringify([organisation]),
+      "systems.json": JSON.stringify([system]),
+      "patients.csv": goodPatients,
+    });
     expect(ensureScenarioLoaded(store, join(dir, "s.yaml"), dir, "int", new Date()).reloaded).toBe(true);
     expect(ensureScenarioLoaded(store, join(dir, "s.yaml"), dir, "int", new Date()).reloaded).toBe(false);
     writeFileSync(join(dir, "orgs.json"), JSON.stringify([{ ...organisation, name: "RENAMED PHARMACY" }]));
     expect(ensureScenarioLoaded(store, join(dir, "s.yaml"), dir, "int", new Date()).reloaded).toBe(true);
-    expect(store.directoryEntry("uniqueIdentifier=Z99001,ou=Organisations,o=nhs")?.attributes.o).toEqual(["RENAMED PHARMACY"]);
+    expect(store.directoryEntry("uniqueIdentifier=Z99001,ou=Organisations,o=nhs")?.attributes.o).toEqual([
+      "RENAMED PHARMACY",
+    ]);
   });
 
   it("expands an accredited system into its nhsAs entry and one nhsMhs entry per interaction", () => {
     const store = openSqliteStore(":memory:");
     onTestFinished(() => store.close());
-    const dir = workspace({ "s.yaml": goodScenario, "orgs.json": JSON.stringify([organisation]), "systems.json": JSON.stringify([system]), "patients.csv": goodPatients });
+    const dir = workspace({
+      "s.yaml": goodScenario,
+      "orgs.json": JSON.stringify([organisation]),
+      "systems.json": JSON.stringify([system]),
+      "patients.csv": goodPatients,
+    });
     ensureScenarioLoaded(store, join(dir, "s.yaml"), dir, "int", new Date());
     const as = store.directoryEntry("uniqueIdentifier=999900000001,ou=Services,o=nhs");
     expect(as?.objectClasses).toContain("nhsAs");
@@ -160,7 +198,12 @@ describe("loading a scenario into the store", () => {
       nhsMHSEndPoint: ["https://localhost:9443/inbound"],
       nhsMhsFQDN: ["localhost"],
     });
-    expect(store.loadedScenario()?.quickStart).toEqual({ odsCode: "Z99001", partyKey: "Z99001-0000001", asid: "999900000001", url: "https://localhost:9443/inbound" });
+    expect(store.loadedScenario()?.quickStart).toEqual({
+      odsCode: "Z99001",
+      partyKey: "Z99001-0000001",
+      asid: "999900000001",
+      url: "https://localhost:9443/inbound",
+    });
   });
 });
 
@@ -178,10 +221,16 @@ describe("environment-specific systems", () => {
     const dir = workspace({
       "s.yaml": goodScenario,
       "orgs.json": JSON.stringify([organisation]),
-      "systems.json": JSON.stringify([ers("int", "Z99001-0000011", "999900000011"), ers("dep", "Z99001-0000012", "999900000012")]),
+      "systems.json": JSON.stringify([
+        ers("int", "Z99001-0000011", "999900000011"),
+        ers("dep", "Z99001-0000012", "999900000012"),
+      ]),
       "patients.csv": goodPatients,
     });
-    const partyKeys = () => store.directoryEntries().flatMap((e) => (e.objectClasses.includes("nhsAs") ? (e.attributes.nhsMHSPartyKey ?? []) : []));
+    const partyKeys = () =>
+      store
+        .directoryEntries()
+        .flatMap((e) => (e.objectClasses.includes("nhsAs") ? (e.attributes.nhsMHSPartyKey ?? []) : []));
     ensureScenarioLoaded(store, join(dir, "s.yaml"), dir, "int", new Date());
     expect(partyKeys()).toEqual(["Z99001-0000011"]);
     expect(ensureScenarioLoaded(store, join(dir, "s.yaml"), dir, "dep", new Date()).reloaded).toBe(true);

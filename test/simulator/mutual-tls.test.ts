@@ -24,7 +24,9 @@ function attempt(httpsUrl: string, caFile: string, client?: { cert: string; key:
     });
     socket.on("data", (chunk: Buffer) => (data += chunk.toString()));
     socket.on("error", (error: Error) => resolve(`refused: ${error.message}`));
-    socket.on("close", () => resolve(data === "" ? "refused: closed without a response" : (data.split("\r\n")[0] ?? "")));
+    socket.on("close", () =>
+      resolve(data === "" ? "refused: closed without a response" : (data.split("\r\n")[0] ?? "")),
+    );
   });
 }
 
@@ -36,13 +38,21 @@ describe("mutual TLS on the HTTPS listener", () => {
     const endpoint = endpoints[0];
     if (endpoint === undefined) throw new Error("the int scenario has no ready-made endpoint");
 
-    expect(await attempt(https, caFile, { cert: endpoint.certFile, key: endpoint.keyFile })).toBe("HTTP/1.1 200 OK");
+    expect(await attempt(https, caFile, { cert: endpoint.certFile, key: endpoint.keyFile })).toBe(
+      "HTTP/1.1 200 OK",
+    );
     expect(await attempt(https, caFile)).toMatch(/^refused/);
     for (const fault of ["foreign-ca", "expired", "not-yet-valid", "revoked"]) {
-      const result = await attempt(https, caFile, { cert: join(faults, `${fault}.pem`), key: join(faults, `${fault}.key.pem`) });
+      const result = await attempt(https, caFile, {
+        cert: join(faults, `${fault}.pem`),
+        key: join(faults, `${fault}.key.pem`),
+      });
       expect(result, fault).toMatch(/^refused/);
     }
-    const refusals = sim.journal.list().filter((e) => e.kind === "tls.refused").map((e) => e.summary);
+    const refusals = sim.journal
+      .list()
+      .filter((e) => e.kind === "tls.refused")
+      .map((e) => e.summary);
     expect(refusals.length).toBeGreaterThanOrEqual(5);
     expect(refusals.join("\n")).toMatch(/revoked/i);
     expect(refusals.join("\n")).toMatch(/expired/i);
@@ -55,7 +65,12 @@ describe("mutual TLS on the HTTPS listener", () => {
     const endpoint = endpoints[0];
     if (endpoint === undefined) throw new Error("no endpoint");
     await attempt(https, caFile);
-    const agent = httpsAgent({ caFile, certFile: endpoint.certFile, keyFile: endpoint.keyFile, servername: "msg.int.spine2.ncrs.nhs.uk" });
+    const agent = httpsAgent({
+      caFile,
+      certFile: endpoint.certFile,
+      keyFile: endpoint.keyFile,
+      servername: "msg.int.spine2.ncrs.nhs.uk",
+    });
     onTestFinished(() => agent.close());
     expect((await getText(`${https}/_health`, agent)).status).toBe(200);
   });
@@ -63,7 +78,13 @@ describe("mutual TLS on the HTTPS listener", () => {
   it("serves a certificate that names every INT hostname and verifies against our CA only", async () => {
     const sim = await startTestSimulator({ mtls: "off" });
     onTestFinished(() => sim.stop());
-    for (const host of ["msg.int.spine2.ncrs.nhs.uk", "ldap.nis1.national.ncrs.nhs.uk", "gas.nis1.national.ncrs.nhs.uk", "sbapi.nis1.national.ncrs.nhs.uk", "localhost"]) {
+    for (const host of [
+      "msg.int.spine2.ncrs.nhs.uk",
+      "ldap.nis1.national.ncrs.nhs.uk",
+      "gas.nis1.national.ncrs.nhs.uk",
+      "sbapi.nis1.national.ncrs.nhs.uk",
+      "localhost",
+    ]) {
       const agent = httpsAgent({ caFile: sim.ready.caFile, servername: host });
       onTestFinished(() => agent.close());
       expect((await getText(`${sim.ready.https}/_health`, agent)).status, host).toBe(200);

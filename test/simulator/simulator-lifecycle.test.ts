@@ -29,10 +29,17 @@ describe("simulator lifecycle", () => {
 
     const endpoint = ready.endpoints[0];
     expect(endpoint).toBeDefined();
-    const agent = httpsAgent({ caFile: ready.caFile, certFile: endpoint?.certFile ?? "", keyFile: endpoint?.keyFile ?? "" });
+    const agent = httpsAgent({
+      caFile: ready.caFile,
+      certFile: endpoint?.certFile ?? "",
+      keyFile: endpoint?.keyFile ?? "",
+    });
     const overTls = await getText(`${ready.https}/_health`, agent);
     expect(overTls.status).toBe(200);
-    const version = JSON.parse((await getText(`${ready.https}/_version`, agent)).text) as Record<string, unknown>;
+    const version = JSON.parse((await getText(`${ready.https}/_version`, agent)).text) as Record<
+      string,
+      unknown
+    >;
     expect(version).toMatchObject({ name: "spine-sim", environment: "int", scenario: "int" });
 
     const ports = [ready.https, ready.ldap, ready.ldaps, ready.control].map(portOf);
@@ -59,8 +66,14 @@ describe("simulator lifecycle", () => {
     onTestFinished(() => sim.stop());
     const spineSync = sim
       .directory()
-      .find((e) => e.attributes.nhsMhsSvcIA?.[0] === "urn:nhs:names:services:pdsquery:QUPA_IN040000UK32" && e.attributes.nhsMHSPartyKey?.[0] === "YES-0000806");
-    expect(spineSync?.attributes.nhsMHSEndPoint).toEqual([`https://localhost:${portOf(sim.ready.https)}/sync-service`]);
+      .find(
+        (e) =>
+          e.attributes.nhsMhsSvcIA?.[0] === "urn:nhs:names:services:pdsquery:QUPA_IN040000UK32" &&
+          e.attributes.nhsMHSPartyKey?.[0] === "YES-0000806",
+      );
+    expect(spineSync?.attributes.nhsMHSEndPoint).toEqual([
+      `https://localhost:${portOf(sim.ready.https)}/sync-service`,
+    ]);
     expect(spineSync?.attributes.nhsMhsFQDN).toEqual(["localhost"]);
   });
 

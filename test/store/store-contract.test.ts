@@ -11,7 +11,12 @@ import type { ScenarioData, Store } from "../../src/core/store/store.js";
 const scenario = (name: string, dnSuffix = ""): ScenarioData => ({
   name,
   fingerprint: `fp-${name}`,
-  quickStart: { odsCode: "A20047", partyKey: "A20047-9198993", asid: "918999198993", url: "https://localhost:9443/in" },
+  quickStart: {
+    odsCode: "A20047",
+    partyKey: "A20047-9198993",
+    asid: "918999198993",
+    url: "https://localhost:9443/in",
+  },
   directory: [
     { dn: "o=nhs", objectClasses: ["top", "organization"], attributes: { o: ["nhs"] } },
     {
@@ -61,9 +66,16 @@ function storeContract(label: string, open: () => Store): void {
       const store = fresh();
       store.replaceScenario(scenario("one"), "2026-01-01T00:00:00.000Z");
       store.replaceScenario(scenario("two", "9"), "2026-01-02T00:00:00.000Z");
-      expect(store.loadedScenario()).toMatchObject({ name: "two", fingerprint: "fp-two", loadedAt: "2026-01-02T00:00:00.000Z" });
+      expect(store.loadedScenario()).toMatchObject({
+        name: "two",
+        fingerprint: "fp-two",
+        loadedAt: "2026-01-02T00:00:00.000Z",
+      });
       expect(store.loadedScenario()?.quickStart?.partyKey).toBe("A20047-9198993");
-      expect(store.directoryEntries().map((e) => e.dn)).toEqual(["o=nhs", "uniqueIdentifier=9289420125459,ou=Services,o=nhs"]);
+      expect(store.directoryEntries().map((e) => e.dn)).toEqual([
+        "o=nhs",
+        "uniqueIdentifier=9289420125459,ou=Services,o=nhs",
+      ]);
       expect(store.patientCount()).toBe(1);
     });
 
@@ -88,7 +100,10 @@ function storeContract(label: string, open: () => Store): void {
     it("reads patients and smartcards by key", () => {
       const store = fresh();
       store.replaceScenario(scenario("one"), "2026-01-01T00:00:00.000Z");
-      expect(store.patient("9990000018")).toMatchObject({ familyName: "Tester", addressLines: ["1 Test Street", "Leeds"] });
+      expect(store.patient("9990000018")).toMatchObject({
+        familyName: "Tester",
+        addressLines: ["1 Test Street", "Leeds"],
+      });
       expect(store.patient("9990000026")).toBeUndefined();
       expect(store.smartcard("00000000-0000-4000-8000-000000000001")?.uid).toBe("999000000001");
     });
@@ -111,7 +126,13 @@ function storeContract(label: string, open: () => Store): void {
 
     it("appends journal events with increasing ids and pages through them", () => {
       const store = fresh();
-      const first = store.appendJournal({ at: "2026-01-01T00:00:00.000Z", kind: "a", summary: "one", messageId: "M1", detail: { n: 1 } });
+      const first = store.appendJournal({
+        at: "2026-01-01T00:00:00.000Z",
+        kind: "a",
+        summary: "one",
+        messageId: "M1",
+        detail: { n: 1 },
+      });
       const second = store.appendJournal({ at: "2026-01-01T00:00:01.000Z", kind: "b", summary: "two" });
       expect(second.id).toBeGreaterThan(first.id);
       expect(store.journal().map((e) => e.summary)).toEqual(["one", "two"]);
@@ -141,7 +162,9 @@ describe("openSqliteStore", () => {
     const file = join(tempDir(), "wal.db");
     openSqliteStore(file).close();
     const db = new Database(file, { readonly: true });
-    onTestFinished(() => { db.close(); });
+    onTestFinished(() => {
+      db.close();
+    });
     expect(db.pragma("journal_mode", { simple: true })).toBe("wal");
   });
 
@@ -156,7 +179,9 @@ describe("openSqliteStore", () => {
   it("refuses another application's SQLite database and leaves it untouched", () => {
     const file = join(tempDir(), "foreign.db");
     const foreign = new Database(file);
-    foreign.exec("CREATE TABLE invoices (id INTEGER PRIMARY KEY, total REAL); INSERT INTO invoices (total) VALUES (12.5);");
+    foreign.exec(
+      "CREATE TABLE invoices (id INTEGER PRIMARY KEY, total REAL); INSERT INTO invoices (total) VALUES (12.5);",
+    );
     foreign.close();
     const before = readFileSync(file);
     let error: unknown;

@@ -7,7 +7,8 @@ import { packageRoot } from "../../src/paths.js";
 export const cliPath = join(packageRoot, "dist", "main.js");
 
 function assertBuilt(): void {
-  if (!existsSync(cliPath)) throw new Error(`${cliPath} is missing: run \`npm run build\` (npm test does it for you)`);
+  if (!existsSync(cliPath))
+    throw new Error(`${cliPath} is missing: run \`npm run build\` (npm test does it for you)`);
 }
 
 export interface CliResult {
@@ -16,7 +17,10 @@ export interface CliResult {
   readonly stderr: string;
 }
 
-export function runCli(args: readonly string[], options: { cwd?: string; env?: NodeJS.ProcessEnv } = {}): Promise<CliResult> {
+export function runCli(
+  args: readonly string[],
+  options: { cwd?: string; env?: NodeJS.ProcessEnv } = {},
+): Promise<CliResult> {
   assertBuilt();
   return new Promise((resolve) => {
     execFile(
@@ -39,9 +43,16 @@ export interface RunningCli {
 }
 
 /** Starts `spine-sim start …` and resolves once the ready file appears. */
-export async function startCli(args: readonly string[], readyFile: string, cwd = packageRoot): Promise<RunningCli> {
+export async function startCli(
+  args: readonly string[],
+  readyFile: string,
+  cwd = packageRoot,
+): Promise<RunningCli> {
   assertBuilt();
-  const child = spawn(process.execPath, [cliPath, "start", ...args, "--ready-file", readyFile], { cwd, stdio: "pipe" });
+  const child = spawn(process.execPath, [cliPath, "start", ...args, "--ready-file", readyFile], {
+    cwd,
+    stdio: "pipe",
+  });
   let stdout = "";
   let stderr = "";
   child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
@@ -57,7 +68,8 @@ export async function startCli(args: readonly string[], readyFile: string, cwd =
     await new Promise((r) => setTimeout(r, 10));
   }
   // The banner follows the ready file; wait for it so assertions see the whole output.
-  while (!stdout.includes("Press Ctrl+C to stop.") && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
+  while (!stdout.includes("Press Ctrl+C to stop.") && Date.now() < deadline)
+    await new Promise((r) => setTimeout(r, 10));
   return {
     child,
     ready: JSON.parse(readFileSync(readyFile, "utf8")) as Record<string, unknown>,

@@ -20,7 +20,10 @@ export function httpsAgent(tls: ClientTls): Agent {
   });
 }
 
-export async function getText(url: string, agent?: Agent): Promise<{ status: number; text: string; headers: Record<string, unknown> }> {
+export async function getText(
+  url: string,
+  agent?: Agent,
+): Promise<{ status: number; text: string; headers: Record<string, unknown> }> {
   const response = await request(url, agent === undefined ? {} : { dispatcher: agent });
   return { status: response.statusCode, text: await response.body.text(), headers: response.headers };
 }

@@ -16,7 +16,13 @@ import {
 } from "../interactions/catalogue.js";
 import type { LdifRecord } from "../scenarios/ldif.js";
 import type { SeedData } from "../scenarios/load-scenario.js";
-import type { InteractionSeed, MessagePattern, OrganisationSeed, PersonSeed, SystemSeed } from "../scenarios/seed-schema.js";
+import type {
+  InteractionSeed,
+  MessagePattern,
+  OrganisationSeed,
+  PersonSeed,
+  SystemSeed,
+} from "../scenarios/seed-schema.js";
 import type { DirectoryEntry, RegisteredEndpoint } from "../store/store.js";
 
 export const SPINE_BASE_URL = "${SPINE_BASE_URL}";
@@ -39,11 +45,17 @@ function entry(dn: string, objectClasses: string[], attributes: Attributes): Dir
 const compact = (attributes: Record<string, (string | undefined)[] | undefined>): Attributes =>
   Object.fromEntries(
     Object.entries(attributes)
-      .map(([name, values]) => [name, (values ?? []).filter((v): v is string => v !== undefined && v !== "")] as const)
+      .map(
+        ([name, values]) =>
+          [name, (values ?? []).filter((v): v is string => v !== undefined && v !== "")] as const,
+      )
       .filter(([, values]) => values.length > 0),
   );
 
-export function buildDirectoryEntries(seed: SeedData, registered: readonly RegisteredEndpoint[] = []): DirectoryEntry[] {
+export function buildDirectoryEntries(
+  seed: SeedData,
+  registered: readonly RegisteredEndpoint[] = [],
+): DirectoryEntry[] {
   const entries: DirectoryEntry[] = [
     entry("o=nhs", ["top", "organization"], { o: ["nhs"] }),
     entry("ou=Organisations,o=nhs", ["top", "organizationalUnit"], { ou: ["Organisations"] }),
@@ -53,25 +65,30 @@ export function buildDirectoryEntries(seed: SeedData, registered: readonly Regis
   const orgNames = new Map(seed.organisations.map((o) => [o.odsCode, o.name]));
   for (const org of seed.organisations) entries.push(organisationEntry(org));
   for (const person of seed.people) entries.push(...personEntries(person, orgNames));
-  for (const system of [...seed.systems, ...registered.map(registeredSystem)]) entries.push(...systemEntries(system));
+  for (const system of [...seed.systems, ...registered.map(registeredSystem)])
+    entries.push(...systemEntries(system));
   for (const record of seed.ldif) entries.push(ldifEntry(record));
   return entries;
 }
 
 function organisationEntry(org: OrganisationSeed): DirectoryEntry {
-  return entry(`uniqueIdentifier=${org.odsCode},ou=Organisations,o=nhs`, ["top", "organization", org.objectClass], compact({
-    uniqueIdentifier: [org.odsCode],
-    o: [org.name],
-    nhsIDCode: [org.odsCode],
-    nhsOrgType: [org.orgType],
-    nhsOrgTypeCode: [org.orgTypeCode],
-    postalAddress: [org.postalAddress.join("$")],
-    postalCode: [org.postalCode],
-    l: [org.locality],
-    nhsParentOrgCode: [org.parentOrgCode],
-    nhsOrgOpenDate: [org.openDate],
-    nhsSyntheticIndicator: [org.provenance === "synthetic" ? "1" : undefined],
-  }));
+  return entry(
+    `uniqueIdentifier=${org.odsCode},ou=Organisations,o=nhs`,
+    ["top", "organization", org.objectClass],
+    compact({
+      uniqueIdentifier: [org.odsCode],
+      o: [org.name],
+      nhsIDCode: [org.odsCode],
+      nhsOrgType: [org.orgType],
+      nhsOrgTypeCode: [org.orgTypeCode],
+      postalAddress: [org.postalAddress.join("$")],
+      postalCode: [org.postalCode],
+      l: [org.locality],
+      nhsParentOrgCode: [org.parentOrgCode],
+      nhsOrgOpenDate: [org.openDate],
+      nhsSyntheticIndicator: [org.provenance === "synthetic" ? "1" : undefined],
+    }),
+  );
 }
 
 function personEntries(person: PersonSeed, orgNames: ReadonlyMap<string, string>): DirectoryEntry[] {
@@ -79,36 +96,52 @@ function personEntries(person: PersonSeed, orgNames: ReadonlyMap<string, string>
   const cn = `${person.familyName.toUpperCase()} ${person.givenName}`;
   const inetOrgPerson = ["top", "person", "organizationalPerson", "inetOrgPerson"];
   const entries = [
-    entry(personDn, [...inetOrgPerson, "nhsPerson"], compact({
-      uid: [person.uid],
-      cn: [cn],
-      sn: [person.familyName],
-      givenName: [person.givenName],
-      personalTitle: [person.title],
-      nhsPersonStatus: [person.status],
-      nhsGMC: [person.professionalCodes?.gmc],
-    })),
+    entry(
+      personDn,
+      [...inetOrgPerson, "nhsPerson"],
+      compact({
+        uid: [person.uid],
+        cn: [cn],
+        sn: [person.familyName],
+        givenName: [person.givenName],
+        personalTitle: [person.title],
+        nhsPersonStatus: [person.status],
+        nhsGMC: [person.professionalCodes?.gmc],
+      }),
+    ),
   ];
   for (const org of person.orgs) {
     const orgPersonDn = `uniqueIdentifier=${org.orgPersonId},${personDn}`;
-    entries.push(entry(orgPersonDn, [...inetOrgPerson, "nhsOrgPerson"], compact({
-      uniqueIdentifier: [org.orgPersonId],
-      uid: [person.uid],
-      cn: [cn],
-      sn: [person.familyName],
-      givenName: [person.givenName],
-      o: [orgNames.get(org.odsCode)],
-      nhsIDCode: [org.odsCode],
-    })));
+    entries.push(
+      entry(
+        orgPersonDn,
+        [...inetOrgPerson, "nhsOrgPerson"],
+        compact({
+          uniqueIdentifier: [org.orgPersonId],
+          uid: [person.uid],
+          cn: [cn],
+          sn: [person.familyName],
+          givenName: [person.givenName],
+          o: [orgNames.get(org.odsCode)],
+          nhsIDCode: [org.odsCode],
+        }),
+      ),
+    );
     for (const role of org.roles) {
-      entries.push(entry(`uniqueIdentifier=${role.roleProfileId},${orgPersonDn}`, ["top", "nhsOrgPersonRole"], compact({
-        uniqueIdentifier: [role.roleProfileId],
-        nhsJobRole: [role.jobRole],
-        nhsJobRoleCode: [role.jobRoleCode],
-        nhsIDCode: [org.odsCode],
-        nhsBusinessFunctionsCodes: role.businessFunctionCodes,
-        nhsAreaOfWorkCodes: role.areaOfWorkCodes,
-      })));
+      entries.push(
+        entry(
+          `uniqueIdentifier=${role.roleProfileId},${orgPersonDn}`,
+          ["top", "nhsOrgPersonRole"],
+          compact({
+            uniqueIdentifier: [role.roleProfileId],
+            nhsJobRole: [role.jobRole],
+            nhsJobRoleCode: [role.jobRoleCode],
+            nhsIDCode: [org.odsCode],
+            nhsBusinessFunctionsCodes: role.businessFunctionCodes,
+            nhsAreaOfWorkCodes: role.areaOfWorkCodes,
+          }),
+        ),
+      );
     }
   }
   return entries;
@@ -116,56 +149,66 @@ function personEntries(person: PersonSeed, orgNames: ReadonlyMap<string, string>
 
 function systemEntries(system: SystemSeed): DirectoryEntry[] {
   const received = system.receives.map((interaction) => `${interaction.service}:${interaction.interaction}`);
-  const as = entry(`uniqueIdentifier=${system.asid},ou=Services,o=nhs`, ["top", "nhsAs"], compact({
-    uniqueIdentifier: [system.asid],
-    nhsIDCode: [system.odsCode],
-    nhsMHSPartyKey: [system.partyKey],
-    nhsAsClient: system.clients ?? [system.odsCode],
-    nhsAsSvcIA: [...new Set([...system.sends, ...received])],
-    nhsProductKey: [system.productKey],
-    nhsProductName: [system.productName],
-    nhsProductVersion: [system.productVersion],
-    nhsMhsManufacturerOrg: [system.manufacturerOrg],
-    ...approval,
-  }));
+  const as = entry(
+    `uniqueIdentifier=${system.asid},ou=Services,o=nhs`,
+    ["top", "nhsAs"],
+    compact({
+      uniqueIdentifier: [system.asid],
+      nhsIDCode: [system.odsCode],
+      nhsMHSPartyKey: [system.partyKey],
+      nhsAsClient: system.clients ?? [system.odsCode],
+      nhsAsSvcIA: [...new Set([...system.sends, ...received])],
+      nhsProductKey: [system.productKey],
+      nhsProductName: [system.productName],
+      nhsProductVersion: [system.productVersion],
+      nhsMhsManufacturerOrg: [system.manufacturerOrg],
+      ...approval,
+    }),
+  );
   return [as, ...system.receives.map((interaction, index) => mhsEntry(system, interaction, index))];
 }
 
 function mhsEntry(system: SystemSeed, interaction: InteractionSeed, index: number): DirectoryEntry {
   const cpaId = interaction.cpaId ?? `S${system.asid}${String(index + 1).padStart(2, "0")}`;
-  const pattern: MessagePattern = interaction.pattern ?? lookupInteraction(interaction.interaction)?.pattern ?? "reliable";
+  const pattern: MessagePattern =
+    interaction.pattern ?? lookupInteraction(interaction.interaction)?.pattern ?? "reliable";
   // Spine's own intermediary entries carry no end-party reliability (sds-ldap.md §6).
-  const base = system.spine && pattern === "intermediary" ? spineIntermediaryContract : contractDefaults[pattern];
+  const base =
+    system.spine && pattern === "intermediary" ? spineIntermediaryContract : contractDefaults[pattern];
   const contract = { ...base, ...interaction.contract };
   const endpoint = endpointUrl(system, interaction);
   const fqdn = system.spine ? SPINE_HOST : hostOf(endpoint);
-  return entry(`uniqueIdentifier=${cpaId},ou=Services,o=nhs`, ["top", "nhsMhs"], compact({
-    uniqueIdentifier: [cpaId],
-    nhsMhsCPAId: [cpaId],
-    nhsIDCode: [system.odsCode],
-    nhsMHSPartyKey: [system.partyKey],
-    nhsMHsSN: [interaction.service],
-    nhsMHsIN: [interaction.interaction],
-    nhsMhsSvcIA: [`${interaction.service}:${interaction.interaction}`],
-    nhsMHSEndPoint: [endpoint],
-    nhsMhsFQDN: [fqdn],
-    nhsMHSSyncReplyMode: [contract.syncReplyMode],
-    nhsMHSAckRequested: [contract.ackRequested],
-    nhsMHSDuplicateElimination: [contract.duplicateElimination],
-    nhsMHSActor: [...(contract.actor ?? [])],
-    nhsMHSRetries: [contract.retries === undefined ? undefined : String(contract.retries)],
-    nhsMHSRetryInterval: [contract.retryInterval],
-    nhsMHSPersistDuration: [contract.persistDuration],
-    nhsMHSIsAuthenticated: ["transient"],
-    nhsEPInteractionType: [pattern === "sync" ? "HL7" : "ebXML"],
-    nhsProductKey: [system.productKey],
-    nhsProductName: [system.productName],
-    nhsContractPropertyTemplateKey: ["14"],
-    nhsMhsManufacturerOrg: [system.manufacturerOrg],
-    nhsDNSApprover: ["SYSTEM"],
-    nhsDateDNSApproved: ["20240101000000"],
-    ...approval,
-  }));
+  return entry(
+    `uniqueIdentifier=${cpaId},ou=Services,o=nhs`,
+    ["top", "nhsMhs"],
+    compact({
+      uniqueIdentifier: [cpaId],
+      nhsMhsCPAId: [cpaId],
+      nhsIDCode: [system.odsCode],
+      nhsMHSPartyKey: [system.partyKey],
+      nhsMHsSN: [interaction.service],
+      nhsMHsIN: [interaction.interaction],
+      nhsMhsSvcIA: [`${interaction.service}:${interaction.interaction}`],
+      nhsMHSEndPoint: [endpoint],
+      nhsMhsFQDN: [fqdn],
+      nhsMHSSyncReplyMode: [contract.syncReplyMode],
+      nhsMHSAckRequested: [contract.ackRequested],
+      nhsMHSDuplicateElimination: [contract.duplicateElimination],
+      nhsMHSActor: [...(contract.actor ?? [])],
+      nhsMHSRetries: [contract.retries === undefined ? undefined : String(contract.retries)],
+      nhsMHSRetryInterval: [contract.retryInterval],
+      nhsMHSPersistDuration: [contract.persistDuration],
+      nhsMHSIsAuthenticated: ["transient"],
+      nhsEPInteractionType: [pattern === "sync" ? "HL7" : "ebXML"],
+      nhsProductKey: [system.productKey],
+      nhsProductName: [system.productName],
+      nhsContractPropertyTemplateKey: ["14"],
+      nhsMhsManufacturerOrg: [system.manufacturerOrg],
+      nhsDNSApprover: ["SYSTEM"],
+      nhsDateDNSApproved: ["20240101000000"],
+      ...approval,
+    }),
+  );
 }
 
 function endpointUrl(system: SystemSeed, interaction: InteractionSeed): string {
@@ -191,10 +234,13 @@ function registeredSystem(endpoint: RegisteredEndpoint): SystemSeed {
   const receives = new Map<string, InteractionSeed>();
   for (const sent of endpoint.interactions) {
     const parsed = parseSvcIA(sent);
-    const info = parsed === undefined ? undefined : lookupServiceInteraction(parsed.service, parsed.interaction);
+    const info =
+      parsed === undefined ? undefined : lookupServiceInteraction(parsed.service, parsed.interaction);
     if (parsed === undefined || info === undefined) continue;
-    if (info.reply !== undefined) receives.set(`${parsed.service}:${info.reply}`, { service: parsed.service, interaction: info.reply });
-    if (info.pattern === "intermediary") receives.set(sent, { service: parsed.service, interaction: parsed.interaction });
+    if (info.reply !== undefined)
+      receives.set(`${parsed.service}:${info.reply}`, { service: parsed.service, interaction: info.reply });
+    if (info.pattern === "intermediary")
+      receives.set(sent, { service: parsed.service, interaction: parsed.interaction });
   }
   return {
     asid: endpoint.asid,
@@ -220,7 +266,10 @@ function ldifEntry(record: LdifRecord): DirectoryEntry {
 }
 
 /** Replaces the Spine tokens with the simulator's public URL (sds-ldap.md L11). */
-export function resolveSpineEndpoints(entries: readonly DirectoryEntry[], publicUrl: string): DirectoryEntry[] {
+export function resolveSpineEndpoints(
+  entries: readonly DirectoryEntry[],
+  publicUrl: string,
+): DirectoryEntry[] {
   const base = publicUrl.replace(/\/$/, "");
   const host = new URL(base).hostname;
   return entries.map((e) => {

@@ -42,7 +42,10 @@ const TMS = "urn:nhs:names:services:tms";
 
 function toSvcIA(id: string): string {
   const parsed = parseSvcIA(id);
-  const info = id.startsWith("urn:") && parsed !== undefined ? lookupServiceInteraction(parsed.service, parsed.interaction) : lookupInteraction(id);
+  const info =
+    id.startsWith("urn:") && parsed !== undefined
+      ? lookupServiceInteraction(parsed.service, parsed.interaction)
+      : lookupInteraction(id);
   if (info === undefined) {
     throw new SimError("ENDPOINT_INVALID", `Unknown interaction ${id}`, {
       hint: "Give an interaction id from the catalogue (e.g. QUPA_IN040000UK32) or a service-interaction such as urn:nhs:names:services:pdsquery:QUPA_IN040000UK32.",
@@ -69,17 +72,28 @@ export function planRegistration(
   try {
     url = new URL(registration.url);
   } catch {
-    throw new SimError("ENDPOINT_INVALID", `Endpoint URL ${JSON.stringify(registration.url)} is not an absolute URL`, {
-      hint: "Give the supplier MHS's inbound URL, e.g. https://localhost:9443/reliablemessaging/inbound.",
-      details: { setting: "url", value: registration.url },
-    });
+    throw new SimError(
+      "ENDPOINT_INVALID",
+      `Endpoint URL ${JSON.stringify(registration.url)} is not an absolute URL`,
+      {
+        hint: "Give the supplier MHS's inbound URL, e.g. https://localhost:9443/reliablemessaging/inbound.",
+        details: { setting: "url", value: registration.url },
+      },
+    );
   }
   if (url.protocol !== "https:") {
-    throw new SimError("ENDPOINT_INVALID", `Endpoint URL ${registration.url} must use https: Spine only delivers over mutual TLS`, {
-      details: { setting: "url", value: registration.url },
-    });
+    throw new SimError(
+      "ENDPOINT_INVALID",
+      `Endpoint URL ${registration.url} must use https: Spine only delivers over mutual TLS`,
+      {
+        details: { setting: "url", value: registration.url },
+      },
+    );
   }
-  const sent = registration.interactions.length === 0 ? everyRequestInteraction() : [...new Set(registration.interactions.map(toSvcIA))];
+  const sent =
+    registration.interactions.length === 0
+      ? everyRequestInteraction()
+      : [...new Set(registration.interactions.map(toSvcIA))];
   const previous = store.registeredEndpoints().find((e) => e.odsCode === odsCode && e.url === url.href);
   const asid = previous?.asid ?? nextAsid(existingAsids);
   return {

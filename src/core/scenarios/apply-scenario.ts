@@ -7,7 +7,12 @@ import { buildDirectoryEntries } from "../directory/build-entries.js";
 import { SimError } from "../errors.js";
 import type { EnvironmentName } from "../../config/environments.js";
 import type { Store } from "../store/store.js";
-import { parseScenarioFiles, readScenarioFiles, resolveScenarioFile, type LoadedScenario } from "./load-scenario.js";
+import {
+  parseScenarioFiles,
+  readScenarioFiles,
+  resolveScenarioFile,
+  type LoadedScenario,
+} from "./load-scenario.js";
 import { formatProblem, type Problem } from "./source-map.js";
 
 export interface ApplyResult {
@@ -42,8 +47,17 @@ export function ensureScenarioLoaded(
   return { name: files.scenario.name, file, reloaded: true };
 }
 
-export function applyScenario(store: Store, loaded: LoadedScenario, env: EnvironmentName, fingerprint: string, now: Date): void {
-  const seed = { ...loaded.seed, systems: loaded.seed.systems.filter((s) => s.environments?.includes(env) ?? true) };
+export function applyScenario(
+  store: Store,
+  loaded: LoadedScenario,
+  env: EnvironmentName,
+  fingerprint: string,
+  now: Date,
+): void {
+  const seed = {
+    ...loaded.seed,
+    systems: loaded.seed.systems.filter((s) => s.environments?.includes(env) ?? true),
+  };
   const quickStart = seed.systems.find((s) => s.quickStart);
   store.replaceScenario(
     {
@@ -52,10 +66,20 @@ export function applyScenario(store: Store, loaded: LoadedScenario, env: Environ
       quickStart:
         quickStart === undefined
           ? undefined
-          : { odsCode: quickStart.odsCode, partyKey: quickStart.partyKey, asid: quickStart.asid, url: quickStart.endpoint ?? "" },
+          : {
+              odsCode: quickStart.odsCode,
+              partyKey: quickStart.partyKey,
+              asid: quickStart.asid,
+              url: quickStart.endpoint ?? "",
+            },
       directory: buildDirectoryEntries(seed, store.registeredEndpoints()),
       patients: seed.patients,
-      smartcards: seed.people.map((p) => ({ cardId: p.smartcard.cardId, uid: p.uid, passcode: p.smartcard.passcode })),
+      smartcards: seed.people.map((p) => ({
+        cardId: p.smartcard.cardId,
+        uid: p.uid,
+        passcode: p.smartcard.passcode,
+      })),
+      addresses: seed.addresses,
     },
     now.toISOString(),
   );
@@ -63,8 +87,12 @@ export function applyScenario(store: Store, loaded: LoadedScenario, env: Environ
 
 function invalid(file: string, problems: readonly Problem[]): SimError {
   const lines = problems.map(formatProblem);
-  return new SimError("SCENARIO_INVALID", `Scenario ${file} has ${lines.length} problem(s):\n  ${lines.join("\n  ")}`, {
-    hint: "Fix them and run `spine-sim scenario check <file>`; nothing was loaded.",
-    details: { problems },
-  });
+  return new SimError(
+    "SCENARIO_INVALID",
+    `Scenario ${file} has ${lines.length} problem(s):\n  ${lines.join("\n  ")}`,
+    {
+      hint: "Fix them and run `spine-sim scenario check <file>`; nothing was loaded.",
+      details: { problems },
+    },
+  );
 }

@@ -22,7 +22,8 @@ export function parseLdif(text: string): LdifRecord[] {
   const records: LdifRecord[] = [];
   let current: { line: number; dn?: string; attributes: Map<string, string[]> } | undefined;
   const flush = (): void => {
-    if (current?.dn !== undefined) records.push({ line: current.line, dn: current.dn, attributes: current.attributes });
+    if (current?.dn !== undefined)
+      records.push({ line: current.line, dn: current.dn, attributes: current.attributes });
     current = undefined;
   };
 
@@ -33,17 +34,21 @@ export function parseLdif(text: string): LdifRecord[] {
     }
     if (logical.startsWith("#")) continue;
     const match = /^([A-Za-z0-9.;-]+)(::?|:<)\s?(.*)$/.exec(logical);
-    if (match === null) throw new LdifError(`expected "attribute: value", got ${JSON.stringify(logical)}`, line);
+    if (match === null)
+      throw new LdifError(`expected "attribute: value", got ${JSON.stringify(logical)}`, line);
     const [, name = "", separator, rawValue = ""] = match;
-    if (separator === ":<") throw new LdifError(`URL values (${name}:<) are not supported in seed LDIF`, line);
+    if (separator === ":<")
+      throw new LdifError(`URL values (${name}:<) are not supported in seed LDIF`, line);
     const value = separator === "::" ? Buffer.from(rawValue, "base64").toString("utf8") : rawValue;
     if (name.toLowerCase() === "version" && current === undefined) continue;
     if (current === undefined) {
-      if (name.toLowerCase() !== "dn") throw new LdifError(`a record must start with "dn:", got "${name}:"`, line);
+      if (name.toLowerCase() !== "dn")
+        throw new LdifError(`a record must start with "dn:", got "${name}:"`, line);
       current = { line, dn: value, attributes: new Map() };
       continue;
     }
-    if (name.toLowerCase() === "changetype") throw new LdifError("change records are not supported in seed LDIF", line);
+    if (name.toLowerCase() === "changetype")
+      throw new LdifError("change records are not supported in seed LDIF", line);
     const values = current.attributes.get(name) ?? [];
     values.push(value);
     current.attributes.set(name, values);

@@ -12,6 +12,7 @@ import { parseLdif, LdifError, type LdifRecord } from "./ldif.js";
 import { scenarioSchema, type Scenario } from "./scenario-schema.js";
 import {
   seedFileSchemas,
+  type AddressSeed,
   type OrganisationSeed,
   type PatientSeed,
   type PersonSeed,
@@ -25,6 +26,8 @@ export interface SeedData {
   readonly people: PersonSeed[];
   readonly patients: PatientSeed[];
   readonly ldif: LdifRecord[];
+  /** Optional so that hand-built seed data without addresses stays valid. */
+  readonly addresses?: AddressSeed[];
 }
 
 export interface LoadedScenario {
@@ -68,14 +71,18 @@ export interface ScenarioFiles {
  * Reads the scenario chain and the bytes of every seed file it names, without parsing the seed data:
  * enough to tell from the fingerprint whether anything changed since the last load.
  */
-export function readScenarioFiles(file: string, scenariosDir: string, problems: Problem[] = []): ScenarioFiles | undefined {
+export function readScenarioFiles(
+  file: string,
+  scenariosDir: string,
+  problems: Problem[] = [],
+): ScenarioFiles | undefined {
   const hash = createHash("sha256");
   const chain = readChain(file, scenariosDir, problems, hash, new Set());
   const last = chain?.[chain.length - 1];
   if (chain === undefined || last === undefined) return undefined;
   const seedFiles: { kind: keyof SeedData; file: string; text: string }[] = [];
   for (const { scenario, dir } of chain) {
-    for (const kind of ["organisations", "systems", "people", "patients", "ldif"] as const) {
+    for (const kind of ["organisations", "systems", "people", "patients", "ldif", "addresses"] as const) {
       for (const relative of scenario.seed[kind]) {
         const seedFile = isAbsolute(relative) ? relative : join(dir, relative);
         const text = readText(seedFile, problems, { file, path: `seed.${kind}`, line: 1, column: 1 });
@@ -98,7 +105,14 @@ export function checkScenario(file: string, scenariosDir: string): ScenarioCheck
 
 export function parseScenarioFiles(files: ScenarioFiles): ScenarioCheck {
   const problems: Problem[] = [];
-  const seed: SeedData = { organisations: [], systems: [], people: [], patients: [], ldif: [] };
+  const seed: SeedData = {
+    organisations: [],
+    systems: [],
+    people: [],
+    patients: [],
+    ldif: [],
+    addresses: [],
+  };
   for (const { kind, file, text } of files.seedFiles) readSeedFile(kind, file, text, seed, problems);
   problems.push(...crossCheck(seed, files.file));
   if (problems.length > 0) return { file: files.file, problems };
@@ -119,7 +133,13 @@ function readChain(
   seen: Set<string>,
 ): ChainLink[] | undefined {
   if (seen.has(file)) {
-    problems.push({ file, line: 1, column: 1, path: "extends", message: "scenarios extend each other in a cycle" });
+    problems.push({
+      file,
+      line: 1,
+      column: 1,
+      path: "extends",
+      message: "scenarios extend each other in a cycle",
+    });
     return undefined;
   }
   seen.add(file);
@@ -153,7 +173,8 @@ function readText(file: string, problems: Problem[], at?: Omit<Problem, "message
   try {
     return readFileSync(file, "utf8");
   } catch (error) {
-    const reason = (error as NodeJS.ErrnoException).code === "ENOENT" ? "file not found" : (error as Error).message;
+    const reason =
+      (error as NodeJS.ErrnoException).code === "ENOENT" ? "file not found" : (error as Error).message;
     problems.push({ file, line: 1, column: 1, path: "", ...at, message: `cannot read ${file}: ${reason}` });
     return undefined;
   }
@@ -177,6 +198,10 @@ function readSeedFile(
   }
   if (kind === "patients" && extname(file).toLowerCase() === ".csv") {
     seed.patients.push(...readPatientsCsv(file, text, problems));
+    return;
+  }
+  if (kind === "addresses" && extname(file).toLowerCase() === ".csv") {
+    seed.addresses?.push(...readAddressesCsv(file, text, problems));
     return;
   }
   const schema = seedFileSchemas[kind];
@@ -217,11 +242,55 @@ function readPatientsCsv(file: string, text: string, problems: Problem[]): Patie
     if (result.success) patients.push(result.data);
     else {
       for (const issue of result.error.issues) {
-        problems.push({ file, line: info.lines, column: 1, path: formatPath(issue.path), message: issue.message });
+        problems.push({
+          file,
+          line: info.lines,
+          column: 1,
+          path: formatPath(issue.path),
+          message: issue.message,
+        });
       }
     }
   }
   return patients;
+}
+
+/** Gazetteer addresses: one row per delivery point, empty fields absent; 20,000 rows parse in one pass. */
+function readAddressesCsv(file: string, text: string, problems: Problem[]): AddressSeed[] {
+  let rows: { record: string[]; info: { lines: number } }[];
+  try {
+    rows = parseCsv(text, { skip_empty_lines: true, info: true }) as unknown as typeof rows;
+  } catch (error) {
+    problems.push({
+      file,
+      line: (error as { lines?: number }).lines ?? 1,
+      column: 1,
+      path: "",
+      message: (error as Error).message,
+    });
+    return [];
+  }
+  const header = rows[0]?.record ?? [];
+  const addresses: AddressSeed[] = [];
+  for (const { record, info } of rows.slice(1)) {
+    const row = Object.fromEntries(
+      header.flatMap((name, i) => (record[i] === undefined || record[i] === "" ? [] : [[name, record[i]]])),
+    );
+    const result = seedFileSchemas.addresses.element.safeParse(row);
+    if (result.success) addresses.push(result.data);
+    else {
+      for (const issue of result.error.issues) {
+        problems.push({
+          file,
+          line: info.lines,
+          column: 1,
+          path: formatPath(issue.path),
+          message: issue.message,
+        });
+      }
+    }
+  }
+  return addresses;
 }
 
 function zodProblems(
@@ -251,18 +320,42 @@ function crossCheck(seed: SeedData, file: string): Problem[] {
       seen.add(value);
     }
   };
-  duplicates(seed.organisations.map((o) => o.odsCode), "ODS code");
-  duplicates(seed.systems.map((s) => s.asid), "ASID");
-  duplicates(seed.systems.map((s) => s.partyKey), "party key");
-  duplicates(seed.people.map((p) => p.uid), "person uid");
-  duplicates(seed.patients.map((p) => p.nhsNumber), "NHS number");
-  duplicates(seed.people.map((p) => p.smartcard.cardId), "smartcard id");
+  duplicates(
+    seed.organisations.map((o) => o.odsCode),
+    "ODS code",
+  );
+  duplicates(
+    seed.systems.map((s) => s.asid),
+    "ASID",
+  );
+  duplicates(
+    seed.systems.map((s) => s.partyKey),
+    "party key",
+  );
+  duplicates(
+    seed.people.map((p) => p.uid),
+    "person uid",
+  );
+  duplicates(
+    seed.patients.map((p) => p.nhsNumber),
+    "NHS number",
+  );
+  duplicates(
+    seed.people.map((p) => p.smartcard.cardId),
+    "smartcard id",
+  );
+  duplicates(
+    (seed.addresses ?? []).map((a) => String(a.addressKey)),
+    "address key",
+  );
   for (const system of seed.systems) {
-    if (!ods.has(system.odsCode)) add(`system ${system.asid} names ODS code ${system.odsCode}, which no organisation has`);
+    if (!ods.has(system.odsCode))
+      add(`system ${system.asid} names ODS code ${system.odsCode}, which no organisation has`);
   }
   for (const person of seed.people) {
     for (const org of person.orgs) {
-      if (!ods.has(org.odsCode)) add(`person ${person.uid} works at ${org.odsCode}, which no organisation has`);
+      if (!ods.has(org.odsCode))
+        add(`person ${person.uid} works at ${org.odsCode}, which no organisation has`);
     }
   }
   if (seed.systems.filter((s) => s.quickStart).length > 1) add("more than one system is marked quickStart");

@@ -23,7 +23,13 @@ export function parsePositioned(file: string, text: string): PositionedDocument 
   const doc: Document = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
   const problems: Problem[] = doc.errors.map((error) => {
     const pos = lineCounter.linePos(error.pos[0]);
-    return { file, line: pos.line, column: pos.col, path: "", message: error.message.split("\n")[0] ?? error.message };
+    return {
+      file,
+      line: pos.line,
+      column: pos.col,
+      path: "",
+      message: error.message.split("\n")[0] ?? error.message,
+    };
   });
   const locate = (path: readonly PropertyKey[]): { line: number; column: number } => {
     // Walk up to the nearest node that exists (a missing key is reported at its parent).

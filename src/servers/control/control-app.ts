@@ -38,16 +38,24 @@ export function createControlApp(deps: ControlDeps): express.Express {
   app.get("/_control/journal", (req, res) => {
     const afterId = Number(req.query.after ?? 0);
     const limit = Math.min(Number(req.query.limit ?? 100), 1000);
-    res.json(deps.journal.list({ afterId: Number.isFinite(afterId) ? afterId : 0, limit: Number.isFinite(limit) ? limit : 100 }));
+    res.json(
+      deps.journal.list({
+        afterId: Number.isFinite(afterId) ? afterId : 0,
+        limit: Number.isFinite(limit) ? limit : 100,
+      }),
+    );
   });
 
   app.use((req, res) => {
-    res.status(404).type("application/problem+json").json({
-      type: "about:blank",
-      title: "Not Found",
-      status: 404,
-      detail: `No control route ${req.method} ${req.path}. Routes: GET /_health, GET /_version, GET /_control/scenario, GET|POST /_control/endpoints, GET /_control/journal`,
-    });
+    res
+      .status(404)
+      .type("application/problem+json")
+      .json({
+        type: "about:blank",
+        title: "Not Found",
+        status: 404,
+        detail: `No control route ${req.method} ${req.path}. Routes: GET /_health, GET /_version, GET /_control/scenario, GET|POST /_control/endpoints, GET /_control/journal`,
+      });
   });
   app.use(problemMapper(deps));
   return app;
@@ -72,22 +80,28 @@ function problemMapper(deps: ServerDeps): ErrorRequestHandler {
   return (error: unknown, _req, res, _next) => {
     if (isSimError(error)) {
       const status = error.code === "NOT_FOUND" ? 404 : 400;
-      res.status(status).type("application/problem+json").json({
-        type: `urn:spine-sim:error:${error.code}`,
-        title: error.message,
-        status,
-        detail: error.hint ?? error.message,
-        ...error.details,
-      });
+      res
+        .status(status)
+        .type("application/problem+json")
+        .json({
+          type: `urn:spine-sim:error:${error.code}`,
+          title: error.message,
+          status,
+          detail: error.hint ?? error.message,
+          ...error.details,
+        });
       return;
     }
     const status = (error as { status?: number }).status ?? 500;
     if (status >= 500) deps.logger.error({ err: error }, "control API error");
-    res.status(status).type("application/problem+json").json({
-      type: "about:blank",
-      title: status >= 500 ? "Internal Server Error" : "Bad Request",
-      status,
-      detail: (error as Error).message,
-    });
+    res
+      .status(status)
+      .type("application/problem+json")
+      .json({
+        type: "about:blank",
+        title: status >= 500 ? "Internal Server Error" : "Bad Request",
+        status,
+        detail: (error as Error).message,
+      });
   };
 }

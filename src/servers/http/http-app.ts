@@ -31,10 +31,22 @@ function lastResort(deps: ServerDeps): ErrorRequestHandler {
     }
     const message = error instanceof Error ? error.message : String(error);
     deps.logger.error({ err: error, path: req.path }, "unhandled error in an HTTP handler");
-    deps.journal.record({ kind: "http.error", listener: "https", summary: `${req.method} ${req.path}: ${message}` });
+    deps.journal.record({
+      kind: "http.error",
+      listener: "https",
+      summary: `${req.method} ${req.path}: ${message}`,
+    });
     res
       .status(500)
       .type(soapFaultContentType)
-      .send(buildSoapFault([{ code: "200", location: "Not Supported", description: "System failure to process message - default" }]));
+      .send(
+        buildSoapFault([
+          {
+            code: "200",
+            location: "Not Supported",
+            description: "System failure to process message - default",
+          },
+        ]),
+      );
   };
 }

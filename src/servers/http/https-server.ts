@@ -11,7 +11,10 @@ import type { ServerDeps } from "../server-deps.js";
 export type TlsMaterial = TlsServerMaterial;
 
 export function createHttpsServer(deps: ServerDeps, tls: TlsMaterial, app: RequestListener): Server {
-  const server = createServer({ ...tls, minVersion: "TLSv1.2", ...clientCertificateOptions(deps.config.mtls) }, app);
+  const server = createServer(
+    { ...tls, minVersion: "TLSv1.2", ...clientCertificateOptions(deps.config.mtls) },
+    app,
+  );
   refuseUnverifiedClients(server, deps, "https");
   return server;
 }
