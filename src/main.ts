@@ -2,7 +2,6 @@
 /**
  * The spine-sim command line: start, certs, scenario check, endpoint add.
  */
-import { renameSync, writeFileSync } from "node:fs";
 import { Command, Option } from "commander";
 import { formatBanner } from "./cli/banner.js";
 import { envVarName, flagName, type SettingName } from "./config/config-schema.js";
@@ -99,11 +98,6 @@ withSettings(
   process.once("SIGINT", () => shutdown("SIGINT"));
   process.once("SIGTERM", () => shutdown("SIGTERM"));
   const info = await simulator.start();
-  if (config.readyFile !== undefined) {
-    const temporary = `${config.readyFile}.${process.pid}.tmp`;
-    writeFileSync(temporary, `${JSON.stringify(info, null, 2)}\n`);
-    renameSync(temporary, config.readyFile); // atomic: a watcher never reads half a file
-  }
   process.stdout.write(formatBanner(info));
 });
 

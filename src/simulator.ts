@@ -3,12 +3,14 @@
  * and hands each a typed deps object. `start()` resolves when every listener is bound and ready;
  * `stop()` closes everything it opened.
  */
+import { renameSync, rmSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import type { Server as NetServer } from "node:net";
 import type { SimulatorConfig } from "./config/config-schema.js";
 import { environments } from "./config/environments.js";
 import { createClock, type Clock } from "./core/clock.js";
 import { resolveSpineEndpoints } from "./core/directory/build-entries.js";
+import { buildDirectoryIndex, type DirectoryIndex } from "./core/directory/directory-index.js";
 import {
   planRegistration,
   type EndpointRegistration,
@@ -23,6 +25,7 @@ import { scenariosDir as shippedScenariosDir } from "./paths.js";
 import { createControlApp } from "./servers/control/control-app.js";
 import { createHttpApp } from "./servers/http/http-app.js";
 import { createHttpsServer } from "./servers/http/https-server.js";
+import { gazetteerRoutes } from "./servers/gazetteer/gazetteer-routes.js";
 import { createLdapServer } from "./servers/ldap/ldap-server.js";
 import { listen, urlOf, type Listening } from "./servers/listen.js";
 import type { Health, ServerDeps } from "./servers/server-deps.js";
@@ -91,20 +94,27 @@ export function createSimulator(config: SimulatorConfig, options: SimulatorOptio
     ldaps: "starting",
     control: "starting",
   };
+  // Ready means every listener is bound and the ready file (if asked for) is written.
+  let started = false;
   const health = (): Health => ({
-    ready: Object.values(status).every((s) => s === "ready"),
+    ready: started && Object.values(status).every((s) => s === "ready"),
     listeners: { ...status },
   });
   const deps: ServerDeps = { config, env, store, journal, clock, logger, version, health };
 
   let pki: Pki | undefined;
   let directory: DirectoryEntry[] = [];
+  let directoryIndex: DirectoryIndex = buildDirectoryIndex([], { version: 0 });
   let publicUrl = "";
   const listening: Listening[] = [];
 
   const rebuildDirectory = (): void => {
     // Spine's endpoints are only known once the HTTPS listener is bound.
-    if (publicUrl !== "") directory = resolveSpineEndpoints(store.directoryEntries(), publicUrl);
+    if (publicUrl === "") return;
+    directory = resolveSpineEndpoints(store.directoryEntries(), publicUrl);
+    // The SDS search index is built once per directory version, never per search.
+    directoryIndex = buildDirectoryIndex(directory, { version: directoryIndex.version + 1 });
+    for (const warning of directoryIndex.warnings) logger.warn({ component: "sds" }, warning);
   };
 
   const registerEndpoint = async (registration: EndpointRegistration): Promise<RegisteredEndpointInfo> => {
@@ -134,19 +144,21 @@ export function createSimulator(config: SimulatorConfig, options: SimulatorOptio
     };
   };
 
+  const ldapDeps = { ...deps, directory: () => directoryIndex };
+
   async function start(): Promise<ReadyInfo> {
     pki = await ensurePki({ certsDir: config.certsDir, env });
     const tls = pki.tlsServerOptions();
     const servers: [ListenerName, NetServer, number, Parameters<typeof listen>[3], string][] = [
       [
         "https",
-        createHttpsServer(deps, tls, createHttpApp(deps)),
+        createHttpsServer(deps, tls, createHttpApp(deps, [gazetteerRoutes(deps)])),
         config.httpsPort,
         "httpsPort",
         config.host,
       ],
-      ["ldap", createLdapServer(deps).netServer, config.ldapPort, "ldapPort", config.host],
-      ["ldaps", createLdapServer(deps, tls).netServer, config.ldapsPort, "ldapsPort", config.host],
+      ["ldap", createLdapServer(ldapDeps).netServer, config.ldapPort, "ldapPort", config.host],
+      ["ldaps", createLdapServer(ldapDeps, tls).netServer, config.ldapsPort, "ldapsPort", config.host],
       [
         "control",
         createHttpServer(createControlApp({ ...deps, registerEndpoint })),
@@ -198,12 +210,16 @@ export function createSimulator(config: SimulatorConfig, options: SimulatorOptio
       mtls: config.mtls === "on",
       endpoints,
     };
+    if (config.readyFile !== undefined) writeReadyFile(config.readyFile, info);
+    started = true;
     journal.record({ kind: "simulator.started", summary: `spine-sim ${version} ready on ${info.https}` });
     logger.info(info, "all listeners ready");
     return info;
   }
 
   async function stop(): Promise<void> {
+    if (started && config.readyFile !== undefined) rmSync(config.readyFile, { force: true });
+    started = false;
     const closing = listening.splice(0).map((l) => l.close());
     await Promise.allSettled(closing);
     for (const name of Object.keys(status) as ListenerName[]) status[name] = "stopped";
@@ -211,4 +227,11 @@ export function createSimulator(config: SimulatorConfig, options: SimulatorOptio
   }
 
   return { config, store, journal, clock, logger, start, stop, directory: () => directory, registerEndpoint };
+}
+
+/** Written atomically (temporary file, then rename) so that a watcher never reads half a file. */
+function writeReadyFile(file: string, info: ReadyInfo): void {
+  const temporary = `${file}.${process.pid}.tmp`;
+  writeFileSync(temporary, `${JSON.stringify(info, null, 2)}\n`);
+  renameSync(temporary, file);
 }

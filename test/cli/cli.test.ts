@@ -81,6 +81,7 @@ describe("spine-sim CLI", () => {
       expect(banner).toContain(value);
     }
     expect(await running.stop("SIGTERM")).toBe(0);
+    expect(existsSync(readyFile)).toBe(false); // a stale ready file would point suites at a dead simulator
   });
 
   it("exits with code 2 and names the setting for a bad flag", async () => {
