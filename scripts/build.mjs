@@ -1,16 +1,20 @@
 // Bundles the CLI and library entry points with esbuild (type-checking is `npm run typecheck`).
-// Dependencies stay external: better-sqlite3 is native and the rest load faster from node_modules.
+// Dependencies are bundled too: resolving and reading hundreds of small files from node_modules
+// roughly doubled start-up time (bench/results/cold-start.json). Kept external: better-sqlite3
+// (native addon) and pino with pino-pretty (they load worker files by path at run time).
 import { build } from "esbuild";
 
 await build({
   entryPoints: ["src/main.ts", "src/index.ts"],
   outdir: "dist",
   bundle: true,
+  splitting: true,
   platform: "node",
   format: "esm",
   target: "node20",
-  packages: "external",
+  external: ["better-sqlite3", "pino", "pino-pretty", "thread-stream"],
   sourcemap: true,
   logLevel: "warning",
-  banner: { js: "" },
+  // Bundled CommonJS packages call require(); give the ESM bundle one.
+  banner: { js: "import { createRequire as __spineSimRequire } from 'node:module'; const require = __spineSimRequire(import.meta.url);" },
 });
