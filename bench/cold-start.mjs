@@ -4,11 +4,13 @@
 // that they share the machine's state:
 //
 //   baseline      a bare `node -e` HTTP server on port 0 that writes a ready file the same way
-//   certs-reused  spine-sim with a certs dir that already holds the whole local PKI
-//   certs-fresh   spine-sim with an empty certs dir: first-time certificate generation included
+//   certs-reused  a second `npm start`: the PKI and the SQLite file exist, the scenario is unchanged
+//   memory-db     a test suite's start: existing PKI, --db :memory:, so the scenario (20k addresses
+//                 included) is loaded every time
+//   certs-fresh   a first `npm start`: empty certs dir and a new database file
 //
-// Every spine-sim run uses port 0 for every listener, --db :memory:, --log-level warn and its own
-// temporary ready file. Usage: node bench/cold-start.mjs [--runs N]   (default 10; needs `npm run build`)
+// Every spine-sim run uses port 0 for every listener, --log-level warn and its own temporary ready
+// file. Usage: node bench/cold-start.mjs [--runs N]   (default 10; needs `npm run build`)
 import { spawn } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, watch, writeFileSync } from "node:fs";
 import { availableParallelism, cpus, loadavg, tmpdir, totalmem } from "node:os";
@@ -49,12 +51,12 @@ const childEnv = Object.fromEntries(
   Object.entries(process.env).filter(([key]) => !key.startsWith("SPINE_SIM_")),
 );
 
-function simulatorArgs(readyFile, certsDir, dataDir) {
+function simulatorArgs(readyFile, certsDir, dataDir, db = ":memory:") {
   return [
     mainJs,
     "start",
     "--db",
-    ":memory:",
+    db,
     "--data-dir",
     dataDir,
     "--certs-dir",
@@ -151,6 +153,7 @@ async function timedStart(args, readyFile) {
 }
 
 const sharedCerts = join(scratch, "shared-certs");
+const sharedDb = join(scratch, "shared.db");
 let counter = 0;
 function runDir() {
   const dir = join(scratch, `run-${++counter}`);
@@ -166,29 +169,34 @@ const kinds = {
   },
   "certs-reused": () => {
     const dir = runDir();
+    return timedStart(simulatorArgs(join(dir, "ready.json"), sharedCerts, dir, sharedDb), join(dir, "ready.json"));
+  },
+  "memory-db": () => {
+    const dir = runDir();
     return timedStart(simulatorArgs(join(dir, "ready.json"), sharedCerts, dir), join(dir, "ready.json"));
   },
   "certs-fresh": () => {
     const dir = runDir();
     return timedStart(
-      simulatorArgs(join(dir, "ready.json"), join(dir, "certs"), dir),
+      simulatorArgs(join(dir, "ready.json"), join(dir, "certs"), dir, join(dir, "spine-sim.db")),
       join(dir, "ready.json"),
     );
   },
 };
 const descriptions = {
   baseline: "bare node http.createServer().listen(0) + ready file",
-  "certs-reused": "spine-sim start, existing certs dir",
-  "certs-fresh": "spine-sim start, empty certs dir (generates the PKI)",
+  "certs-reused": "spine-sim start, existing certs and database (a second npm start)",
+  "memory-db": "spine-sim start, existing certs, --db :memory: (scenario loaded, as in test suites)",
+  "certs-fresh": "spine-sim start, empty certs dir and new database (a first npm start)",
 };
 
-// One untimed start fills the shared certs dir (and warms the OS file cache for dist/ and node_modules/).
+// One untimed start fills the shared certs dir and database (and warms the OS file cache for dist/ and node_modules/).
 const loadBefore = loadavg()[0];
 const samples = Object.fromEntries(Object.keys(kinds).map((kind) => [kind, []]));
 try {
   process.stderr.write(`cold-start: generating the shared certs dir (untimed)\n`);
   const warm = runDir();
-  await timedStart(simulatorArgs(join(warm, "ready.json"), sharedCerts, warm), join(warm, "ready.json"));
+  await timedStart(simulatorArgs(join(warm, "ready.json"), sharedCerts, warm, sharedDb), join(warm, "ready.json"));
 
   for (let i = 1; i <= runs; i++) {
     for (const [kind, run] of Object.entries(kinds)) samples[kind].push(await run());
@@ -239,7 +247,7 @@ const result = {
   node: process.version,
   machine,
   method:
-    "median of N spawns of `node dist/main.js start` (all ports 0, --db :memory:, --log-level warn) " +
+    "median of N spawns of `node dist/main.js start` (all ports 0, --log-level warn; database per run kind) " +
     "from spawn to the --ready-file appearing (fs.watch + 5 ms poll); RSS = VmRSS once ready",
   results: figures,
 };
