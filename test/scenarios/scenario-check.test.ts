@@ -138,16 +138,22 @@ describe("scenario check", () => {
   });
 });
 
+/** A fresh :memory: store and a workspace holding the good scenario, closed after the test. */
+function storeWithGoodScenario() {
+  const store = openSqliteStore(":memory:");
+  onTestFinished(() => store.close());
+  const dir = workspace({
+    "s.yaml": goodScenario,
+    "orgs.json": JSON.stringify([organisation]),
+    "systems.json": JSON.stringify([system]),
+    "patients.csv": goodPatients,
+  });
+  return { store, dir };
+}
+
 describe("loading a scenario into the store", () => {
   it("changes nothing when the scenario is invalid", () => {
-    const store = openSqliteStore(":memory:");
-    onTestFinished(() => store.close());
-    const dir = workspace({
-      "s.yaml": goodScenario,
-      "orgs.json": JSON.stringify([organisation]),
-      "systems.json": JSON.stringify([system]),
-      "patients.csv": goodPatients,
-    });
+    const { store, dir } = storeWithGoodScenario();
     ensureScenarioLoaded(store, join(dir, "s.yaml"), dir, "int", new Date());
     const before = store.directoryEntries();
     writeFileSync(join(dir, "systems.json"), JSON.stringify([{ ...system, odsCode: "NOPE1" }]));
@@ -158,14 +164,7 @@ describe("loading a scenario into the store", () => {
   });
 
   it("skips the reload when nothing changed and reloads when a seed file changed", () => {
-    const store = openSqliteStore(":memory:");
-    onTestFinished(() => store.close());
-    const dir = workspace({
-      "s.yaml": goodScenario,
-      "orgs.json": JSON.stringify([organisation]),
-      "systems.json": JSON.stringify([system]),
-      "patients.csv": goodPatients,
-    });
+    const { store, dir } = storeWithGoodScenario();
     expect(ensureScenarioLoaded(store, join(dir, "s.yaml"), dir, "int", new Date()).reloaded).toBe(true);
     expect(ensureScenarioLoaded(store, join(dir, "s.yaml"), dir, "int", new Date()).reloaded).toBe(false);
     writeFileSync(join(dir, "orgs.json"), JSON.stringify([{ ...organisation, name: "RENAMED PHARMACY" }]));
@@ -176,14 +175,7 @@ describe("loading a scenario into the store", () => {
   });
 
   it("expands an accredited system into its nhsAs entry and one nhsMhs entry per interaction", () => {
-    const store = openSqliteStore(":memory:");
-    onTestFinished(() => store.close());
-    const dir = workspace({
-      "s.yaml": goodScenario,
-      "orgs.json": JSON.stringify([organisation]),
-      "systems.json": JSON.stringify([system]),
-      "patients.csv": goodPatients,
-    });
+    const { store, dir } = storeWithGoodScenario();
     ensureScenarioLoaded(store, join(dir, "s.yaml"), dir, "int", new Date());
     const as = store.directoryEntry("uniqueIdentifier=999900000001,ou=Services,o=nhs");
     expect(as?.objectClasses).toContain("nhsAs");
