@@ -22,8 +22,10 @@ export const scenarioSchema = z.strictObject({
       people: seedList,
       patients: seedList,
       ldif: seedList,
+      /** Gazetteer delivery points (CSV or JSON). */
+      addresses: seedList,
     })
-    .default({ organisations: [], systems: [], people: [], patients: [], ldif: [] }),
+    .default({ organisations: [], systems: [], people: [], patients: [], ldif: [], addresses: [] }),
   validation: z
     .strictObject({
       profile: z.enum(["lenient", "strict", "report-only"]).optional(),

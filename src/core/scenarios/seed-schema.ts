@@ -123,12 +123,44 @@ export const patientSeed = z.strictObject({
   provenance,
 });
 
+/** A gazetteer delivery point (gazetteer.md G17); CSV files leave absent fields empty. */
+const addressText = z.string().min(1).max(60).optional();
+export const addressSeed = z
+  .strictObject({
+    addressKey: z.coerce
+      .number()
+      .int("an 8-digit PAF address key")
+      .min(10_000_000, "an 8-digit PAF address key")
+      .max(99_999_999, "an 8-digit PAF address key"),
+    subBuilding: addressText,
+    buildingName: addressText,
+    buildingNumber: z
+      .string()
+      .regex(/^\d{1,4}$/, "a building number is 1 to 4 digits")
+      .optional(),
+    thoroughfare: addressText,
+    dependentLocality: addressText,
+    postTown: z.string().min(1).max(60),
+    county: addressText,
+    postcode: z
+      .string()
+      .regex(
+        /^[A-Z]{1,2}\d[A-Z\d]? \d[ABD-HJLNP-UW-Z]{2}$/,
+        "a postcode in capitals with one space, e.g. LS17 8DB",
+      ),
+  })
+  .refine(
+    (a) => a.subBuilding !== undefined || a.buildingName !== undefined || a.buildingNumber !== undefined,
+    "a delivery point needs a sub-building, building name or building number",
+  );
+
 export type OrganisationSeed = z.infer<typeof organisationSeed>;
 export type InteractionSeed = z.infer<typeof interactionSeed>;
 export type ContractSeed = z.infer<typeof contractSeed>;
 export type SystemSeed = z.infer<typeof systemSeed>;
 export type PersonSeed = z.infer<typeof personSeed>;
 export type PatientSeed = z.infer<typeof patientSeed>;
+export type AddressSeed = z.infer<typeof addressSeed>;
 export type MessagePattern = z.infer<typeof messagePattern>;
 
 /** The seed-data file kinds a scenario can name, keyed by the `kind` in the scenario's `seed` list. */
@@ -137,6 +169,7 @@ export const seedFileSchemas = {
   systems: z.array(systemSeed),
   people: z.array(personSeed),
   patients: z.array(patientSeed),
+  addresses: z.array(addressSeed),
 } as const;
 
 export type SeedKind = keyof typeof seedFileSchemas | "ldif";

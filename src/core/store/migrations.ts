@@ -1,3 +1,5 @@
+import { messagingMigration } from "./sqlite-message-store.js";
+
 /**
  * Versioned schema. PRAGMA user_version holds the number of migrations applied; each entry runs
  * once, in order, inside a transaction. Append only: never edit a published migration.
@@ -57,6 +59,41 @@ export const migrations: readonly string[] = [
   CREATE INDEX journal_event_message ON journal_event (message_id);
   CREATE INDEX journal_event_conversation ON journal_event (conversation_id);
   `,
+  // gazetteer: delivery points (gazetteer.md G17) with an index per query shape: the compact postcode
+  // (single matches, postcode lists, and by GLOB prefix outward codes and `?` patterns), the inward
+  // code (patterns whose outward code starts with `?`), and an inverted word index for address words,
+  // wildcards, phonetic and fuzzy matches: one row per distinct word with its phonetic key, frequency
+  // and the JSON list of the address keys holding it
+  `
+  CREATE TABLE address (
+    address_key INTEGER PRIMARY KEY,
+    sub_building TEXT,
+    building_name TEXT,
+    building_number TEXT,
+    thoroughfare TEXT,
+    dependent_locality TEXT,
+    post_town TEXT NOT NULL,
+    county TEXT,
+    postcode TEXT NOT NULL,
+    compact_postcode TEXT NOT NULL,
+    incode TEXT NOT NULL,
+    words TEXT NOT NULL,
+    numbers TEXT NOT NULL,
+    town_words TEXT NOT NULL
+  ) STRICT;
+  CREATE INDEX address_compact_postcode ON address (compact_postcode);
+  CREATE INDEX address_incode ON address (incode);
+
+  CREATE TABLE address_word (
+    word TEXT PRIMARY KEY,
+    phonetic TEXT NOT NULL,
+    frequency INTEGER NOT NULL,
+    address_keys TEXT NOT NULL
+  ) STRICT;
+  `,
+  // messaging: the outbox of Spine-originated messages and the received-message record behind
+  // duplicate elimination (sqlite-message-store.ts)
+  messagingMigration,
 ];
 
 /** PRAGMA application_id marking a spine-sim database ("SPNS"), so foreign files are never touched. */

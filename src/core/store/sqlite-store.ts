@@ -8,6 +8,8 @@ import { dirname, resolve } from "node:path";
 import Database from "better-sqlite3";
 import { SimError } from "../errors.js";
 import { applicationId, migrations } from "./migrations.js";
+import { SqliteAddressStore } from "./sqlite-address-store.js";
+import { SqliteMessageStore } from "./sqlite-message-store.js";
 import {
   dnKey,
   type DirectoryEntry,
@@ -21,7 +23,7 @@ import {
   type Store,
 } from "./store.js";
 
-type Row = Record<string, unknown>;
+type Row = Record<string, string | number | null>;
 
 export function openSqliteStore(location: string): Store {
   const file = location === ":memory:" ? location : resolve(location);
@@ -100,11 +102,13 @@ function migrate(db: Database.Database): void {
 }
 
 const json = (value: unknown): string => JSON.stringify(value);
-const parseArray = (text: unknown): string[] => JSON.parse(String(text)) as string[];
-const optional = (value: unknown): string | undefined => (value === null ? undefined : String(value));
+const parseArray = (text: Row[string] | undefined): string[] => JSON.parse(String(text)) as string[];
+const optional = (value: Row[string] | undefined): string | undefined => (value === null ? undefined : String(value));
 
 class SqliteStore implements Store {
   readonly schemaVersion: number;
+  readonly addresses: SqliteAddressStore;
+  readonly messages: SqliteMessageStore;
   private readonly statements;
 
   constructor(
@@ -144,6 +148,8 @@ class SqliteStore implements Store {
       journalAfter: db.prepare("SELECT * FROM journal_event WHERE id > ? ORDER BY id LIMIT ?"),
       journalForMessage: db.prepare("SELECT * FROM journal_event WHERE message_id = ? AND id > ? ORDER BY id LIMIT ?"),
     };
+    this.addresses = new SqliteAddressStore(db);
+    this.messages = new SqliteMessageStore(db);
   }
 
   replaceScenario(data: ScenarioData, loadedAt: string): void {
@@ -160,6 +166,7 @@ class SqliteStore implements Store {
       }
       s.clearSmartcards.run();
       for (const card of data.smartcards) s.putSmartcard.run(card.cardId, card.uid, card.passcode);
+      this.addresses.replaceAll(data.addresses ?? []);
       s.putMeta.run("scenario", json({ name: data.name, fingerprint: data.fingerprint, loadedAt, quickStart: data.quickStart }));
     })();
   }

@@ -3,6 +3,8 @@
  * (sqlite-store.ts); DESIGN.md names PostgreSQL as the path past one machine, behind this same
  * interface. test/store/store-contract.test.ts holds the contract any implementation must pass.
  */
+import type { AddressRecord, AddressStore } from "./address-store.js";
+import type { MessageStore } from "./message-store.js";
 
 /** One SDS entry as stored: canonical attribute names, values as strings. */
 export interface DirectoryEntry {
@@ -77,6 +79,8 @@ export interface ScenarioData {
   readonly directory: readonly DirectoryEntry[];
   readonly patients: readonly PatientRecord[];
   readonly smartcards: readonly SmartcardRecord[];
+  /** Gazetteer delivery points; absent means none. */
+  readonly addresses?: readonly AddressRecord[] | undefined;
 }
 
 export interface Store {
@@ -99,6 +103,12 @@ export interface Store {
 
   registerEndpoint(endpoint: RegisteredEndpoint): void;
   registeredEndpoints(): RegisteredEndpoint[];
+
+  /** The gazetteer's delivery points (address-store.ts). */
+  readonly addresses: AddressStore;
+
+  /** The MHS outbox and the received-message record for duplicate elimination (message-store.ts). */
+  readonly messages: MessageStore;
 
   appendJournal(event: JournalEventInput): JournalEvent;
   journal(options?: { afterId?: number; limit?: number; messageId?: string }): JournalEvent[];
