@@ -62,6 +62,18 @@ describe("control API: endpoint registration", () => {
     expect(sim.journal.list().map((e) => e.kind)).toContain("endpoint.registered");
   });
 
+  it("gives each registration its own ASID without reloading the scenario", async () => {
+    const sim = await startTestSimulator();
+    onTestFinished(() => sim.stop());
+    const loadedAt = sim.store.loadedScenario()?.loadedAt;
+    const first = await postJson(`${sim.ready.control}/_control/endpoints`, { odsCode: "Z99126", url: "https://localhost:1/a" });
+    const second = await postJson(`${sim.ready.control}/_control/endpoints`, { odsCode: "Z99126", url: "https://localhost:1/b" });
+    expect(first.body.asid).not.toBe(second.body.asid);
+    expect(sim.store.loadedScenario()?.loadedAt).toBe(loadedAt);
+    const asids = sim.directory().filter((e) => e.objectClasses.includes("nhsAs")).map((e) => e.attributes.uniqueIdentifier?.[0]);
+    expect(asids).toEqual(expect.arrayContaining([first.body.asid, second.body.asid]));
+  });
+
   it("registers every request interaction of the catalogue when none are named", async () => {
     const sim = await startTestSimulator();
     onTestFinished(() => sim.stop());

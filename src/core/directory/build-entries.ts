@@ -52,10 +52,7 @@ const compact = (attributes: Record<string, (string | undefined)[] | undefined>)
       .filter(([, values]) => values.length > 0),
   );
 
-export function buildDirectoryEntries(
-  seed: SeedData,
-  registered: readonly RegisteredEndpoint[] = [],
-): DirectoryEntry[] {
+export function buildDirectoryEntries(seed: SeedData): DirectoryEntry[] {
   const entries: DirectoryEntry[] = [
     entry("o=nhs", ["top", "organization"], { o: ["nhs"] }),
     entry("ou=Organisations,o=nhs", ["top", "organizationalUnit"], { ou: ["Organisations"] }),
@@ -65,8 +62,7 @@ export function buildDirectoryEntries(
   const orgNames = new Map(seed.organisations.map((o) => [o.odsCode, o.name]));
   for (const org of seed.organisations) entries.push(organisationEntry(org));
   for (const person of seed.people) entries.push(...personEntries(person, orgNames));
-  for (const system of [...seed.systems, ...registered.map(registeredSystem)])
-    entries.push(...systemEntries(system));
+  for (const system of seed.systems) entries.push(...systemEntries(system));
   for (const record of seed.ldif) entries.push(ldifEntry(record));
   return entries;
 }
@@ -223,6 +219,14 @@ function hostOf(url: string): string {
   } catch {
     return "";
   }
+}
+
+/**
+ * Entries for endpoints registered at run time. They live beside the scenario's entries rather than
+ * in them, so registering an endpoint never reloads the scenario (20k addresses and all).
+ */
+export function registeredEndpointEntries(registered: readonly RegisteredEndpoint[]): DirectoryEntry[] {
+  return registered.flatMap((endpoint) => systemEntries(registeredSystem(endpoint)));
 }
 
 /**

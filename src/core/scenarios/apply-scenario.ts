@@ -36,7 +36,6 @@ export function ensureScenarioLoaded(
   const fingerprint = createHash("sha256")
     .update(files.fingerprint)
     .update(env)
-    .update(JSON.stringify(store.registeredEndpoints())) // registered endpoints are part of the directory
     .digest("hex");
   if (store.loadedScenario()?.fingerprint === fingerprint) {
     return { name: files.scenario.name, file, reloaded: false };
@@ -72,7 +71,7 @@ export function applyScenario(
               asid: quickStart.asid,
               url: quickStart.endpoint ?? "",
             },
-      directory: buildDirectoryEntries(seed, store.registeredEndpoints()),
+      directory: buildDirectoryEntries(seed),
       patients: seed.patients,
       smartcards: seed.people.map((p) => ({
         cardId: p.smartcard.cardId,
