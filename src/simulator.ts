@@ -3,13 +3,12 @@
  * and hands each a typed deps object. `start()` resolves when every listener is bound and ready;
  * `stop()` closes everything it opened.
  */
-import { randomUUID } from "node:crypto";
 import { renameSync, rmSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import type { Server as NetServer } from "node:net";
 import type { SimulatorConfig } from "./config/config-schema.js";
 import { environments } from "./config/environments.js";
-import { createClock, VirtualClock, type Clock } from "./core/clock.js";
+import { createClock, type Clock } from "./core/clock.js";
 import { registeredEndpointEntries, resolveSpineEndpoints } from "./core/directory/build-entries.js";
 import { buildDirectoryIndex, type DirectoryIndex } from "./core/directory/directory-index.js";
 import {
@@ -18,12 +17,6 @@ import {
   type RegisteredEndpointInfo,
 } from "./core/directory/register-endpoint.js";
 import { Journal } from "./core/journal/journal.js";
-import { classifySupplierAnswer } from "./core/mhs/classify-answer.js";
-import { DeliveryWorker } from "./core/mhs/delivery-worker.js";
-import { createMhsService } from "./core/mhs/mhs-service.js";
-import { createResponders } from "./core/mhs/responders/index.js";
-import { cachedMhsRoutes } from "./core/mhs/sds-routes.js";
-import { SimError } from "./core/errors.js";
 import { ensureScenarioLoaded } from "./core/scenarios/apply-scenario.js";
 import { openSqliteStore } from "./core/store/sqlite-store.js";
 import type { DirectoryEntry, ReadyEndpoint, Store } from "./core/store/store.js";
@@ -34,8 +27,6 @@ import { createHttpApp } from "./servers/http/http-app.js";
 import { createHttpsServer } from "./servers/http/https-server.js";
 import { gazetteerRoutes } from "./servers/gazetteer/gazetteer-routes.js";
 import { createLdapServer } from "./servers/ldap/ldap-server.js";
-import { mhsRoutes } from "./servers/mhs/mhs-routes.js";
-import { createOutboundTransport, type ClosableTransport } from "./servers/mhs/outbound-transport.js";
 import { listen, urlOf, type Listening } from "./servers/listen.js";
 import type { Health, ServerDeps } from "./servers/server-deps.js";
 import { ensurePki, type Pki } from "./tls/pki.js";
@@ -156,56 +147,13 @@ export function createSimulator(config: SimulatorConfig, options: SimulatorOptio
 
   const ldapDeps = { ...deps, directory: () => directoryIndex };
 
-  // MHS messaging: the inbound pipelines (built now), the delivery worker and its mutual-TLS
-  // transport (built in start(), once the PKI exists). The worker resumes the outbox at start.
-  let worker: DeliveryWorker | undefined;
-  let transport: ClosableTransport | undefined;
-  const mhs = createMhsService({
-    clock,
-    journal,
-    messages: store.messages,
-    logger: logger.child({ component: "mhs" }),
-    routes: cachedMhsRoutes(() => directory, env.spine),
-    patient: (nhsNumber) => store.patient(nhsNumber),
-    spine: env.spine,
-    newId: () => randomUUID().toUpperCase(),
-    responders: createResponders(),
-    replyDelayMs: 500,
-    poke: () => worker?.poke(),
-  });
-  const advanceClock = (milliseconds: number): Date => {
-    if (!(clock instanceof VirtualClock)) {
-      throw new SimError("CONFIG_INVALID", "The clock is real; only a virtual clock can be moved", {
-        hint: "Start spine-sim with --clock virtual to drive time from tests.",
-        details: { setting: "clock", value: config.clock },
-      });
-    }
-    const now = clock.advance(milliseconds);
-    worker?.poke();
-    return now;
-  };
-
   async function start(): Promise<ReadyInfo> {
     pki = await ensurePki({ certsDir: config.certsDir, env });
     const tls = pki.tlsServerOptions();
-    transport = createOutboundTransport({
-      certFile: pki.paths.msgOutCert,
-      keyFile: pki.paths.msgOutKey,
-      caFile: pki.paths.caBundle,
-    });
-    worker = new DeliveryWorker({
-      messages: store.messages,
-      journal,
-      clock,
-      logger: logger.child({ component: "mhs-outbound" }),
-      transport,
-      classify: classifySupplierAnswer,
-    });
-    const mhsRouter = mhsRoutes({ service: mhs, maxBodyBytes: config.maxBodyBytes, spinePartyKey: env.spine.partyKey });
     const servers: [ListenerName, NetServer, number, Parameters<typeof listen>[3], string][] = [
       [
         "https",
-        createHttpsServer(deps, tls, createHttpApp(deps, [gazetteerRoutes(deps), mhsRouter])),
+        createHttpsServer(deps, tls, createHttpApp(deps, [gazetteerRoutes(deps)])),
         config.httpsPort,
         "httpsPort",
         config.host,
@@ -214,7 +162,7 @@ export function createSimulator(config: SimulatorConfig, options: SimulatorOptio
       ["ldaps", createLdapServer(ldapDeps, tls).netServer, config.ldapsPort, "ldapsPort", config.host],
       [
         "control",
-        createHttpServer(createControlApp({ ...deps, registerEndpoint, advanceClock })),
+        createHttpServer(createControlApp({ ...deps, registerEndpoint })),
         config.controlPort,
         "controlPort",
         config.controlHost,
@@ -237,8 +185,6 @@ export function createSimulator(config: SimulatorConfig, options: SimulatorOptio
     const at = (name: ListenerName): Listening => bound.get(name) as Listening;
     publicUrl = config.publicUrl ?? `https://localhost:${at("https").port}`;
     rebuildDirectory();
-    // Pending deliveries survive restarts (even kill -9): the outbox is in SQLite.
-    worker.start();
 
     const quickStart = store.loadedScenario()?.quickStart;
     const ready = [...(quickStart === undefined ? [] : [quickStart]), ...store.registeredEndpoints()];
@@ -277,8 +223,6 @@ export function createSimulator(config: SimulatorConfig, options: SimulatorOptio
     started = false;
     const closing = listening.splice(0).map((l) => l.close());
     await Promise.allSettled(closing);
-    await worker?.stop();
-    await transport?.close();
     for (const name of Object.keys(status) as ListenerName[]) status[name] = "stopped";
     store.close();
   }
