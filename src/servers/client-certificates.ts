@@ -38,7 +38,8 @@ export function refuseUnverifiedClients(
     // Prepended so it runs before the protocol layer (HTTP or LDAP) starts reading the socket.
     server.prependListener("secureConnection", (socket: TLSSocket) => {
       if (socket.authorized) return;
-      const code = String(socket.authorizationError ?? "NO_CERTIFICATE");
+      // Typed as always set, but undefined when the client sent no certificate at all.
+      const code = String((socket.authorizationError as Error | undefined) ?? "NO_CERTIFICATE");
       const hasCertificate = Object.keys(socket.getPeerCertificate()).length > 0;
       const reason = hasCertificate
         ? (reasons[code] ?? `the client certificate failed verification (${code})`)

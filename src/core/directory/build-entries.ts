@@ -81,6 +81,7 @@ function organisationEntry(org: OrganisationSeed): DirectoryEntry {
       postalCode: [org.postalCode],
       l: [org.locality],
       nhsParentOrgCode: [org.parentOrgCode],
+      nhsPCTCode: [org.pctCode],
       nhsOrgOpenDate: [org.openDate],
       nhsSyntheticIndicator: [org.provenance === "synthetic" ? "1" : undefined],
     }),
@@ -262,11 +263,10 @@ function registeredSystem(endpoint: RegisteredEndpoint): SystemSeed {
 }
 
 function ldifEntry(record: LdifRecord): DirectoryEntry {
-  const attributes: Attributes = Object.fromEntries(record.attributes);
-  const objectClassKey = Object.keys(attributes).find((name) => name.toLowerCase() === "objectclass");
-  const objectClasses = objectClassKey === undefined ? ["top"] : (attributes[objectClassKey] ?? ["top"]);
-  if (objectClassKey !== undefined) delete attributes[objectClassKey];
-  return entry(record.dn, objectClasses, attributes);
+  const isObjectClass = (name: string): boolean => name.toLowerCase() === "objectclass";
+  const entries = [...record.attributes];
+  const objectClasses = entries.find(([name]) => isObjectClass(name))?.[1] ?? ["top"];
+  return entry(record.dn, objectClasses, Object.fromEntries(entries.filter(([name]) => !isObjectClass(name))));
 }
 
 /** Replaces the Spine tokens with the simulator's public URL (sds-ldap.md L11). */
