@@ -169,7 +169,10 @@ const kinds = {
   },
   "certs-reused": () => {
     const dir = runDir();
-    return timedStart(simulatorArgs(join(dir, "ready.json"), sharedCerts, dir, sharedDb), join(dir, "ready.json"));
+    return timedStart(
+      simulatorArgs(join(dir, "ready.json"), sharedCerts, dir, sharedDb),
+      join(dir, "ready.json"),
+    );
   },
   "memory-db": () => {
     const dir = runDir();
@@ -196,7 +199,10 @@ const samples = Object.fromEntries(Object.keys(kinds).map((kind) => [kind, []]))
 try {
   process.stderr.write(`cold-start: generating the shared certs dir (untimed)\n`);
   const warm = runDir();
-  await timedStart(simulatorArgs(join(warm, "ready.json"), sharedCerts, warm, sharedDb), join(warm, "ready.json"));
+  await timedStart(
+    simulatorArgs(join(warm, "ready.json"), sharedCerts, warm, sharedDb),
+    join(warm, "ready.json"),
+  );
 
   for (let i = 1; i <= runs; i++) {
     for (const [kind, run] of Object.entries(kinds)) samples[kind].push(await run());

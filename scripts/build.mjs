@@ -17,5 +17,7 @@ await build({
   sourcemap: true,
   logLevel: "warning",
   // Bundled CommonJS packages call require(); give the ESM bundle one.
-  banner: { js: "import { createRequire as __spineSimRequire } from 'node:module'; const require = __spineSimRequire(import.meta.url);" },
+  banner: {
+    js: "import { createRequire as __spineSimRequire } from 'node:module'; const require = __spineSimRequire(import.meta.url);",
+  },
 });

@@ -1,9 +1,11 @@
 #!/usr/bin/env node
 /**
- * The spine-sim command line: start, certs, scenario check, endpoint add.
+ * The spine-sim command line: start, certs, scenario check, endpoint add, sds export-ldif|import-ldif.
  */
 import { Command, Option } from "commander";
 import { formatBanner } from "./cli/banner.js";
+import { registerSdsCommands } from "./cli/sds-commands.js";
+import { registerCardCommands } from "./cli/card-commands.js";
 import { envVarName, flagName, type SettingName } from "./config/config-schema.js";
 import { environments } from "./config/environments.js";
 import { loadConfig } from "./config/load-config.js";
@@ -160,6 +162,9 @@ withSettings(
     await simulator.stop();
   }
 });
+
+registerSdsCommands(program, { withSettings, configFrom });
+registerCardCommands(program);
 
 program.parseAsync(process.argv).catch((error: unknown) => {
   if (isSimError(error)) {

@@ -14,6 +14,7 @@ describe("parseDurationMs", () => {
   });
 
   it("refuses what is not a fixed-length duration", () => {
-    for (const bad of ["", "P", "PT", "1M", "PT1", "P1M", "P1Y", "PT-1S", "PTM"]) expect(parseDurationMs(bad), bad).toBeUndefined();
+    for (const bad of ["", "P", "PT", "1M", "PT1", "P1M", "P1Y", "PT-1S", "PTM"])
+      expect(parseDurationMs(bad), bad).toBeUndefined();
   });
 });

@@ -3,7 +3,8 @@
  * nhsMHSPersistDuration PT4H10M, PT0.5S). Years and months are refused: their length in
  * milliseconds is not fixed, and no SDS contract uses them.
  */
-const pattern = /^P(?:(\d+(?:\.\d+)?)W)?(?:(\d+(?:\.\d+)?)D)?(?:T(?:(\d+(?:\.\d+)?)H)?(?:(\d+(?:\.\d+)?)M)?(?:(\d+(?:\.\d+)?)S)?)?$/;
+const pattern =
+  /^P(?:(\d+(?:\.\d+)?)W)?(?:(\d+(?:\.\d+)?)D)?(?:T(?:(\d+(?:\.\d+)?)H)?(?:(\d+(?:\.\d+)?)M)?(?:(\d+(?:\.\d+)?)S)?)?$/;
 const unitMs = [7 * 86_400_000, 86_400_000, 3_600_000, 60_000, 1000] as const;
 
 /** Milliseconds in an ISO-8601 duration, or undefined when it is not one (or has no parts). */

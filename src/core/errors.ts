@@ -16,6 +16,7 @@ export const errorCatalogue = {
   PORT_IN_USE: { exitCode: 4, summary: "A listener could not bind its port" },
   LISTEN_FAILED: { exitCode: 4, summary: "A listener could not start" },
   ENDPOINT_INVALID: { exitCode: 2, summary: "The endpoint registration is invalid" },
+  LDIF_INVALID: { exitCode: 2, summary: "The LDIF does not fit the SDS schema or tree" },
   NOT_FOUND: { exitCode: 1, summary: "Not found" },
 } as const satisfies Record<string, { exitCode: number; summary: string }>;
 

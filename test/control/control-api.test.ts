@@ -66,11 +66,20 @@ describe("control API: endpoint registration", () => {
     const sim = await startTestSimulator();
     onTestFinished(() => sim.stop());
     const loadedAt = sim.store.loadedScenario()?.loadedAt;
-    const first = await postJson(`${sim.ready.control}/_control/endpoints`, { odsCode: "Z99126", url: "https://localhost:1/a" });
-    const second = await postJson(`${sim.ready.control}/_control/endpoints`, { odsCode: "Z99126", url: "https://localhost:1/b" });
+    const first = await postJson(`${sim.ready.control}/_control/endpoints`, {
+      odsCode: "Z99126",
+      url: "https://localhost:1/a",
+    });
+    const second = await postJson(`${sim.ready.control}/_control/endpoints`, {
+      odsCode: "Z99126",
+      url: "https://localhost:1/b",
+    });
     expect(first.body.asid).not.toBe(second.body.asid);
     expect(sim.store.loadedScenario()?.loadedAt).toBe(loadedAt);
-    const asids = sim.directory().filter((e) => e.objectClasses.includes("nhsAs")).map((e) => e.attributes.uniqueIdentifier?.[0]);
+    const asids = sim
+      .directory()
+      .filter((e) => e.objectClasses.includes("nhsAs"))
+      .map((e) => e.attributes.uniqueIdentifier?.[0]);
     expect(asids).toEqual(expect.arrayContaining([first.body.asid, second.body.asid]));
   });
 

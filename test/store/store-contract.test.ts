@@ -124,6 +124,32 @@ function storeContract(label: string, open: () => Store): void {
       expect(store.registeredEndpoints()).toEqual([{ ...endpoint, url: "https://localhost:9443/b" }]);
     });
 
+    it("keeps imported directory entries across scenario reloads, replacing them by key or all at once", () => {
+      const store = fresh();
+      const imported = {
+        dn: "ou=Extra,o=nhs",
+        key: "ou=extra,o=nhs",
+        objectClasses: ["organizationalUnit"],
+        attributes: { objectClass: ["organizationalUnit"], ou: ["Extra"] },
+        source: "extra.ldif",
+        line: 3,
+        importedAt: "2026-01-01T00:00:00.000Z",
+      };
+      store.importDirectoryEntries([imported], false);
+      store.replaceScenario(scenario("one"), "2026-01-01T00:00:00.000Z");
+      const changed = {
+        ...imported,
+        dn: "OU=Extra,o=nhs",
+        attributes: { ...imported.attributes, description: ["x"] },
+      };
+      store.importDirectoryEntries([changed], false);
+      expect(store.importedDirectoryEntries()).toEqual([changed]);
+      const other = { ...imported, dn: "ou=Other,o=nhs", key: "ou=other,o=nhs" };
+      store.importDirectoryEntries([other], true);
+      expect(store.importedDirectoryEntries()).toEqual([other]);
+      expect(store.directoryEntries().map((e) => e.dn)).not.toContain("ou=Other,o=nhs");
+    });
+
     it("appends journal events with increasing ids and pages through them", () => {
       const store = fresh();
       const first = store.appendJournal({

@@ -9,7 +9,6 @@
  */
 import {
   contractDefaults,
-  lookupInteraction,
   lookupServiceInteraction,
   parseSvcIA,
   spineIntermediaryContract,
@@ -168,7 +167,9 @@ function systemEntries(system: SystemSeed): DirectoryEntry[] {
 function mhsEntry(system: SystemSeed, interaction: InteractionSeed, index: number): DirectoryEntry {
   const cpaId = interaction.cpaId ?? `S${system.asid}${String(index + 1).padStart(2, "0")}`;
   const pattern: MessagePattern =
-    interaction.pattern ?? lookupInteraction(interaction.interaction)?.pattern ?? "reliable";
+    interaction.pattern ??
+    lookupServiceInteraction(interaction.service, interaction.interaction)?.pattern ??
+    "reliable";
   // Spine's own intermediary entries carry no end-party reliability (sds-ldap.md §6).
   const base =
     system.spine && pattern === "intermediary" ? spineIntermediaryContract : contractDefaults[pattern];
@@ -266,7 +267,11 @@ function ldifEntry(record: LdifRecord): DirectoryEntry {
   const isObjectClass = (name: string): boolean => name.toLowerCase() === "objectclass";
   const entries = [...record.attributes];
   const objectClasses = entries.find(([name]) => isObjectClass(name))?.[1] ?? ["top"];
-  return entry(record.dn, objectClasses, Object.fromEntries(entries.filter(([name]) => !isObjectClass(name))));
+  return entry(
+    record.dn,
+    objectClasses,
+    Object.fromEntries(entries.filter(([name]) => !isObjectClass(name))),
+  );
 }
 
 /** Replaces the Spine tokens with the simulator's public URL (sds-ldap.md L11). */

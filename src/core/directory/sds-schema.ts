@@ -32,6 +32,8 @@ export interface AttributeType {
   readonly equality: string | undefined;
   readonly substr: string | undefined;
   readonly ordering: string | undefined;
+  /** The syntax OID (without a length bound), inherited through SUP; undefined if none is given. */
+  readonly syntax: string | undefined;
   readonly singleValue: boolean;
   readonly usage: AttributeUsage;
   /** Operational attributes are returned only when asked for by name or with `+`. */
@@ -93,6 +95,7 @@ export class Schema implements RuleContext {
         equality,
         substr,
         ordering,
+        syntax: d.syntax ?? sup?.syntax,
         singleValue: d.singleValue,
         usage: d.usage,
         operational: d.usage !== "userApplications",
@@ -187,6 +190,7 @@ export class Schema implements RuleContext {
         equality: undefined,
         substr: undefined,
         ordering: undefined,
+        syntax: undefined,
         singleValue: false,
         usage: "userApplications",
         operational: false,

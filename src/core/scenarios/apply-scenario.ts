@@ -7,6 +7,7 @@ import { buildDirectoryEntries } from "../directory/build-entries.js";
 import { SimError } from "../errors.js";
 import type { EnvironmentName } from "../../config/environments.js";
 import type { Store } from "../store/store.js";
+import type { Scenario } from "./scenario-schema.js";
 import {
   parseScenarioFiles,
   readScenarioFiles,
@@ -20,6 +21,8 @@ export interface ApplyResult {
   readonly file: string;
   /** False when the store already held this exact scenario and nothing was rewritten. */
   readonly reloaded: boolean;
+  /** The scenario file's own settings (behaviour sections are not inherited through `extends`). */
+  readonly scenario: Scenario;
 }
 
 export function ensureScenarioLoaded(
@@ -33,17 +36,14 @@ export function ensureScenarioLoaded(
   const problems: Problem[] = [];
   const files = readScenarioFiles(file, scenariosDir, problems);
   if (files === undefined || problems.length > 0) throw invalid(file, problems);
-  const fingerprint = createHash("sha256")
-    .update(files.fingerprint)
-    .update(env)
-    .digest("hex");
+  const fingerprint = createHash("sha256").update(files.fingerprint).update(env).digest("hex");
   if (store.loadedScenario()?.fingerprint === fingerprint) {
-    return { name: files.scenario.name, file, reloaded: false };
+    return { name: files.scenario.name, file, reloaded: false, scenario: files.scenario };
   }
   const check = parseScenarioFiles(files);
   if (check.loaded === undefined) throw invalid(file, check.problems);
   applyScenario(store, check.loaded, env, fingerprint, now);
-  return { name: files.scenario.name, file, reloaded: true };
+  return { name: files.scenario.name, file, reloaded: true, scenario: files.scenario };
 }
 
 export function applyScenario(

@@ -4,6 +4,7 @@
  * keys are refused so a typo never goes unnoticed.
  */
 import { z } from "zod";
+import { sdsBehaviourFields } from "../directory/sds-behaviour.js";
 
 const seedList = z.array(z.string().min(1)).default([]);
 
@@ -30,9 +31,20 @@ export const scenarioSchema = z.strictObject({
     .strictObject({
       profile: z.enum(["lenient", "strict", "report-only"]).optional(),
       /** Single rule ids switched on or off, e.g. { "HTTP-005": on }. */
-      rules: z.record(z.string().regex(/^[A-Z0-9-]+-\d{3}$/, "a rule id such as HTTP-005"), z.enum(["on", "off"])).default({}),
+      rules: z
+        .record(z.string().regex(/^[A-Z0-9-]+-\d{3}$/, "a rule id such as HTTP-005"), z.enum(["on", "off"]))
+        .default({}),
     })
     .optional(),
+  /** The SDS directory's fault hook (core/directory/sds-behaviour.ts); PUT /_control/sds/behaviour changes it at run time. */
+  sds: z
+    .strictObject({
+      /** Milliseconds added before every LDAP search response. */
+      delayMs: sdsBehaviourFields.delayMs.default(0),
+      /** Answer binds and searches with unavailable (52), as during a maintenance window. */
+      unavailable: sdsBehaviourFields.unavailable.default(false),
+    })
+    .default({ delayMs: 0, unavailable: false }),
   /** Behaviour rules (faults, delays, responders); their schema belongs to the failure-scenario engine. */
   behaviours: z.array(z.record(z.string(), z.unknown())).default([]),
 });

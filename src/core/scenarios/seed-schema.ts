@@ -12,21 +12,29 @@ const partyKey = z.string().regex(/^[A-Z0-9]+-\d{6,8}$/, "a party key is <ODS co
 const sdsId = z.string().regex(/^\d{12}$/, "SDS ids (uid, org-person, role profile) are 12 digits");
 const yyyymmdd = z.string().regex(/^\d{8}$/, "dates are YYYYMMDD");
 
-export const organisationSeed = z.strictObject({
-  odsCode,
-  name: z.string().min(1),
-  /** nhsOrgType text, e.g. "GP PRACTICE", "NHS TRUST", "PHARMACY". */
-  orgType: z.string().min(1),
-  orgTypeCode: z.string().min(1),
-  objectClass: z.enum(["nhsOrg", "nhsGPPractice"]).default("nhsOrg"),
-  postalAddress: z.array(z.string().min(1)).min(1),
-  postalCode: z.string().min(1),
-  locality: z.string().min(1),
-  parentOrgCode: odsCode.optional(),
-  openDate: yyyymmdd.optional(),
-  provenance,
-  source: z.string().optional(),
-});
+export const organisationSeed = z
+  .strictObject({
+    odsCode,
+    name: z.string().min(1),
+    /** nhsOrgType text, e.g. "GP PRACTICE", "NHS TRUST", "PHARMACY". */
+    orgType: z.string().min(1),
+    orgTypeCode: z.string().min(1),
+    objectClass: z.enum(["nhsOrg", "nhsGPPractice"]).default("nhsOrg"),
+    postalAddress: z.array(z.string().min(1)).min(1),
+    postalCode: z.string().min(1),
+    locality: z.string().min(1),
+    parentOrgCode: odsCode.optional(),
+    /** nhsPCTCode: the commissioning body's code; the schema requires it on nhsGPPractice entries. */
+    pctCode: z.string().min(1).optional(),
+    openDate: yyyymmdd.optional(),
+    provenance,
+    source: z.string().optional(),
+  })
+  .refine((org) => org.objectClass !== "nhsGPPractice" || org.pctCode !== undefined, {
+    message:
+      "a GP practice (objectClass nhsGPPractice) needs pctCode: the SDS schema makes nhsPCTCode a MUST attribute",
+    path: ["pctCode"],
+  });
 
 export const messagePattern = z.enum(["sync", "reliable", "unreliable", "intermediary"]);
 

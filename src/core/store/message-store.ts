@@ -50,12 +50,20 @@ export interface ReceivedMessage {
 }
 
 export interface MessageStore {
+  /**
+   * Runs `work` in one transaction of the store's database, so that everything one exchange
+   * writes (journal events, the received-message record, the outbox) commits once.
+   */
+  atomically<T>(work: () => T): T;
   enqueue(message: NewOutboundMessage): OutboundMessage;
   /** Pending messages whose next attempt is due at `now`, oldest first. */
   due(now: string, limit: number): OutboundMessage[];
   /** When the earliest pending attempt is due, if any. */
   nextAttemptAt(): string | undefined;
-  recordAttempt(id: number, attempt: { attempts: number; nextAttemptAt: string; lastError?: string | undefined }): void;
+  recordAttempt(
+    id: number,
+    attempt: { attempts: number; nextAttemptAt: string; lastError?: string | undefined },
+  ): void;
   settle(id: number, state: Exclude<DeliveryState, "pending">, lastError?: string): void;
   outbound(messageId: string): OutboundMessage | undefined;
   /** The outbound messages answering this eb:MessageId (RefToMessageId), oldest first. */

@@ -1,4 +1,5 @@
 import { messagingMigration } from "./sqlite-message-store.js";
+import { ssbSessionMigration } from "../ssb/session-store.js";
 
 /**
  * Versioned schema. PRAGMA user_version holds the number of migrations applied; each entry runs
@@ -94,6 +95,21 @@ export const migrations: readonly string[] = [
   // messaging: the outbox of Spine-originated messages and the received-message record behind
   // duplicate elimination (sqlite-message-store.ts)
   messagingMigration,
+  // SDS entries imported from LDIF (spine-sim sds import-ldif, POST /_control/sds/ldif): an overlay on
+  // the scenario's entries, keyed by normalised DN, that survives scenario reloads
+  `
+  CREATE TABLE imported_directory_entry (
+    dn_key TEXT PRIMARY KEY,
+    dn TEXT NOT NULL,
+    object_classes TEXT NOT NULL,
+    attributes TEXT NOT NULL,
+    source TEXT NOT NULL,
+    line INTEGER NOT NULL,
+    imported_at TEXT NOT NULL
+  ) STRICT;
+  `,
+  // Spine Security Broker SSO sessions (src/core/ssb/session-store.ts): survive restarts; tickets hashed
+  ssbSessionMigration,
 ];
 
 /** PRAGMA application_id marking a spine-sim database ("SPNS"), so foreign files are never touched. */

@@ -13,7 +13,7 @@ type Row = Record<string, string | number | Buffer | null>;
 export class SqliteMessageStore implements MessageStore {
   private readonly statements;
 
-  constructor(db: Database.Database) {
+  constructor(private readonly db: Database.Database) {
     this.statements = {
       enqueue: db.prepare(
         `INSERT INTO outbound_message (message_id, conversation_id, ref_to_message_id, to_party_key, svc_ia, url, soap_action,
@@ -31,7 +31,9 @@ export class SqliteMessageStore implements MessageStore {
       recordAttempt: db.prepare(
         "UPDATE outbound_message SET attempts = ?, next_attempt_at = ?, last_error = ? WHERE id = ?",
       ),
-      settle: db.prepare("UPDATE outbound_message SET state = ?, last_error = coalesce(?, last_error) WHERE id = ?"),
+      settle: db.prepare(
+        "UPDATE outbound_message SET state = ?, last_error = coalesce(?, last_error) WHERE id = ?",
+      ),
       byMessageId: db.prepare("SELECT * FROM outbound_message WHERE message_id = ? ORDER BY id DESC LIMIT 1"),
       repliesTo: db.prepare("SELECT * FROM outbound_message WHERE ref_to_message_id = ? ORDER BY id"),
       remember: db.prepare(
@@ -45,8 +47,14 @@ export class SqliteMessageStore implements MessageStore {
       received: db.prepare(
         "SELECT * FROM received_message WHERE from_party_key = ? AND message_id = ? AND expires_at > ?",
       ),
-      hl7Seen: db.prepare("SELECT 1 FROM received_message WHERE hl7_id = ? AND expires_at > ? LIMIT 1").pluck(),
+      hl7Seen: db
+        .prepare("SELECT 1 FROM received_message WHERE hl7_id = ? AND expires_at > ? LIMIT 1")
+        .pluck(),
     };
+  }
+
+  atomically<T>(work: () => T): T {
+    return this.db.transaction(work)();
   }
 
   enqueue(message: NewOutboundMessage): OutboundMessage {
@@ -66,7 +74,10 @@ export class SqliteMessageStore implements MessageStore {
     return (this.statements.nextAttemptAt.get() as string | null) ?? undefined;
   }
 
-  recordAttempt(id: number, attempt: { attempts: number; nextAttemptAt: string; lastError?: string | undefined }): void {
+  recordAttempt(
+    id: number,
+    attempt: { attempts: number; nextAttemptAt: string; lastError?: string | undefined },
+  ): void {
     this.statements.recordAttempt.run(attempt.attempts, attempt.nextAttemptAt, attempt.lastError ?? null, id);
   }
 
@@ -84,7 +95,11 @@ export class SqliteMessageStore implements MessageStore {
   }
 
   rememberReceived(message: ReceivedMessage): void {
-    this.statements.remember.run({ ...message, hl7Id: message.hl7Id ?? null, contentType: message.contentType ?? null });
+    this.statements.remember.run({
+      ...message,
+      hl7Id: message.hl7Id ?? null,
+      contentType: message.contentType ?? null,
+    });
   }
 
   receivedWithin(fromPartyKey: string, messageId: string, now: string): ReceivedMessage | undefined {

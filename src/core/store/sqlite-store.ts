@@ -10,9 +10,11 @@ import { SimError } from "../errors.js";
 import { applicationId, migrations } from "./migrations.js";
 import { SqliteAddressStore } from "./sqlite-address-store.js";
 import { SqliteMessageStore } from "./sqlite-message-store.js";
+import { SqliteSsbSessionStore } from "../ssb/sqlite-session-store.js";
 import {
   dnKey,
   type DirectoryEntry,
+  type ImportedDirectoryEntry,
   type JournalEvent,
   type JournalEventInput,
   type LoadedScenarioInfo,
@@ -38,10 +40,14 @@ export function openSqliteStore(location: string): Store {
     db.pragma("synchronous = NORMAL");
     db.pragma("busy_timeout = 5000");
   } catch (error) {
-    throw new SimError("STORE_UNREADABLE", `Cannot open SQLite database ${file}: ${(error as Error).message}`, {
-      cause: error,
-      details: { setting: "db", value: location },
-    });
+    throw new SimError(
+      "STORE_UNREADABLE",
+      `Cannot open SQLite database ${file}: ${(error as Error).message}`,
+      {
+        cause: error,
+        details: { setting: "db", value: location },
+      },
+    );
   }
   migrate(db);
   return new SqliteStore(db, file);
@@ -52,10 +58,14 @@ function ensureWritableDir(dir: string): void {
     mkdirSync(dir, { recursive: true });
     accessSync(dir, constants.W_OK);
   } catch (error) {
-    throw new SimError("DIR_UNWRITABLE", `Cannot create the database in ${dir}: ${(error as Error).message}`, {
-      hint: "Choose another --data-dir or --db, or fix the directory's permissions.",
-      details: { setting: "db", value: dir },
-    });
+    throw new SimError(
+      "DIR_UNWRITABLE",
+      `Cannot create the database in ${dir}: ${(error as Error).message}`,
+      {
+        hint: "Choose another --data-dir or --db, or fix the directory's permissions.",
+        details: { setting: "db", value: dir },
+      },
+    );
   }
 }
 
@@ -67,24 +77,36 @@ function inspectExisting(file: string): void {
     const appId = probe.pragma("application_id", { simple: true }) as number;
     const version = probe.pragma("user_version", { simple: true }) as number;
     if (tables > 0 && appId !== applicationId) {
-      throw new SimError("STORE_FOREIGN", `${file} is a SQLite database of another application; spine-sim left it untouched`, {
-        hint: "Point --db at a new file (or delete this one if it is yours to lose).",
-        details: { setting: "db", value: file, applicationId: appId },
-      });
+      throw new SimError(
+        "STORE_FOREIGN",
+        `${file} is a SQLite database of another application; spine-sim left it untouched`,
+        {
+          hint: "Point --db at a new file (or delete this one if it is yours to lose).",
+          details: { setting: "db", value: file, applicationId: appId },
+        },
+      );
     }
     if (version > migrations.length) {
-      throw new SimError("STORE_TOO_NEW", `${file} has schema version ${version}; this spine-sim knows up to ${migrations.length}`, {
-        hint: "Upgrade spine-sim, or start with a fresh --db.",
-        details: { setting: "db", value: file, version },
-      });
+      throw new SimError(
+        "STORE_TOO_NEW",
+        `${file} has schema version ${version}; this spine-sim knows up to ${migrations.length}`,
+        {
+          hint: "Upgrade spine-sim, or start with a fresh --db.",
+          details: { setting: "db", value: file, version },
+        },
+      );
     }
   } catch (error) {
     if (error instanceof SimError) throw error;
-    throw new SimError("STORE_UNREADABLE", `${file} is not a readable SQLite database (${(error as Error).message}); spine-sim left it untouched`, {
-      hint: "Point --db at a new file, or move the damaged one away.",
-      cause: error,
-      details: { setting: "db", value: file },
-    });
+    throw new SimError(
+      "STORE_UNREADABLE",
+      `${file} is not a readable SQLite database (${(error as Error).message}); spine-sim left it untouched`,
+      {
+        hint: "Point --db at a new file, or move the damaged one away.",
+        cause: error,
+        details: { setting: "db", value: file },
+      },
+    );
   } finally {
     probe?.close();
   }
@@ -103,12 +125,14 @@ function migrate(db: Database.Database): void {
 
 const json = (value: unknown): string => JSON.stringify(value);
 const parseArray = (text: Row[string] | undefined): string[] => JSON.parse(String(text)) as string[];
-const optional = (value: Row[string] | undefined): string | undefined => (value === null ? undefined : String(value));
+const optional = (value: Row[string] | undefined): string | undefined =>
+  value === null ? undefined : String(value);
 
 class SqliteStore implements Store {
   readonly schemaVersion: number;
   readonly addresses: SqliteAddressStore;
   readonly messages: SqliteMessageStore;
+  readonly ssbSessions: SqliteSsbSessionStore;
   private readonly statements;
 
   constructor(
@@ -118,7 +142,9 @@ class SqliteStore implements Store {
     this.schemaVersion = db.pragma("user_version", { simple: true }) as number;
     this.statements = {
       getMeta: db.prepare("SELECT value FROM meta WHERE key = ?").pluck(),
-      putMeta: db.prepare("INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value"),
+      putMeta: db.prepare(
+        "INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+      ),
       clearDirectory: db.prepare("DELETE FROM directory_entry"),
       putEntry: db.prepare(
         "INSERT INTO directory_entry (dn_key, dn, parent_key, object_classes, attributes) VALUES (?, ?, ?, ?, ?)",
@@ -141,15 +167,28 @@ class SqliteStore implements Store {
          ON CONFLICT (party_key) DO UPDATE SET url = excluded.url, interactions = excluded.interactions, registered_at = excluded.registered_at`,
       ),
       allEndpoints: db.prepare("SELECT * FROM registered_endpoint ORDER BY registered_at, party_key"),
-      appendJournal: db.prepare(
-        `INSERT INTO journal_event (at, kind, listener, message_id, conversation_id, summary, detail)
+      clearImported: db.prepare("DELETE FROM imported_directory_entry"),
+      putImported: db.prepare(
+        `INSERT INTO imported_directory_entry (dn_key, dn, object_classes, attributes, source, line, imported_at)
+         VALUES (@key, @dn, @objectClasses, @attributes, @source, @line, @importedAt)
+         ON CONFLICT (dn_key) DO UPDATE SET dn = excluded.dn, object_classes = excluded.object_classes,
+           attributes = excluded.attributes, source = excluded.source, line = excluded.line, imported_at = excluded.imported_at`,
+      ),
+      allImported: db.prepare("SELECT * FROM imported_directory_entry ORDER BY rowid"),
+      appendJournal: db
+        .prepare(
+          `INSERT INTO journal_event (at, kind, listener, message_id, conversation_id, summary, detail)
          VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id`,
-      ).pluck(),
+        )
+        .pluck(),
       journalAfter: db.prepare("SELECT * FROM journal_event WHERE id > ? ORDER BY id LIMIT ?"),
-      journalForMessage: db.prepare("SELECT * FROM journal_event WHERE message_id = ? AND id > ? ORDER BY id LIMIT ?"),
+      journalForMessage: db.prepare(
+        "SELECT * FROM journal_event WHERE message_id = ? AND id > ? ORDER BY id LIMIT ?",
+      ),
     };
     this.addresses = new SqliteAddressStore(db);
     this.messages = new SqliteMessageStore(db);
+    this.ssbSessions = new SqliteSsbSessionStore(db);
   }
 
   replaceScenario(data: ScenarioData, loadedAt: string): void {
@@ -158,16 +197,29 @@ class SqliteStore implements Store {
       s.clearDirectory.run();
       for (const entry of data.directory) {
         const key = dnKey(entry.dn);
-        s.putEntry.run(key, entry.dn, key.slice(key.indexOf(",") + 1), json(entry.objectClasses), json(entry.attributes));
+        s.putEntry.run(
+          key,
+          entry.dn,
+          key.slice(key.indexOf(",") + 1),
+          json(entry.objectClasses),
+          json(entry.attributes),
+        );
       }
       s.clearPatients.run();
       for (const patient of data.patients) {
-        s.putPatient.run({ ...patient, title: patient.title ?? null, addressLines: json(patient.addressLines) });
+        s.putPatient.run({
+          ...patient,
+          title: patient.title ?? null,
+          addressLines: json(patient.addressLines),
+        });
       }
       s.clearSmartcards.run();
       for (const card of data.smartcards) s.putSmartcard.run(card.cardId, card.uid, card.passcode);
       this.addresses.replaceAll(data.addresses ?? []);
-      s.putMeta.run("scenario", json({ name: data.name, fingerprint: data.fingerprint, loadedAt, quickStart: data.quickStart }));
+      s.putMeta.run(
+        "scenario",
+        json({ name: data.name, fingerprint: data.fingerprint, loadedAt, quickStart: data.quickStart }),
+      );
     })();
   }
 
@@ -208,7 +260,9 @@ class SqliteStore implements Store {
 
   smartcard(cardId: string): SmartcardRecord | undefined {
     const row = this.statements.getSmartcard.get(cardId) as Row | undefined;
-    return row === undefined ? undefined : { cardId: String(row.card_id), uid: String(row.uid), passcode: String(row.passcode) };
+    return row === undefined
+      ? undefined
+      : { cardId: String(row.card_id), uid: String(row.uid), passcode: String(row.passcode) };
   }
 
   registerEndpoint(endpoint: RegisteredEndpoint): void {
@@ -223,6 +277,34 @@ class SqliteStore implements Store {
       url: String(row.url),
       interactions: parseArray(row.interactions),
       registeredAt: String(row.registered_at),
+    }));
+  }
+
+  importDirectoryEntries(entries: readonly ImportedDirectoryEntry[], replaceAll: boolean): void {
+    const s = this.statements;
+    this.db.transaction(() => {
+      if (replaceAll) s.clearImported.run();
+      for (const entry of entries) {
+        s.putImported.run({
+          key: entry.key,
+          dn: entry.dn,
+          objectClasses: json(entry.objectClasses),
+          attributes: json(entry.attributes),
+          source: entry.source,
+          line: entry.line,
+          importedAt: entry.importedAt,
+        });
+      }
+    })();
+  }
+
+  importedDirectoryEntries(): ImportedDirectoryEntry[] {
+    return (this.statements.allImported.all() as Row[]).map((row) => ({
+      ...toEntry(row),
+      key: String(row.dn_key),
+      source: String(row.source),
+      line: Number(row.line),
+      importedAt: String(row.imported_at),
     }));
   }
 

@@ -5,6 +5,7 @@
  */
 import type { AddressRecord, AddressStore } from "./address-store.js";
 import type { MessageStore } from "./message-store.js";
+import type { SsbSessionStore } from "../ssb/session-store.js";
 
 /** One SDS entry as stored: canonical attribute names, values as strings. */
 export interface DirectoryEntry {
@@ -40,6 +41,16 @@ export interface RegisteredEndpoint {
   readonly url: string;
   readonly interactions: readonly string[];
   readonly registeredAt: string;
+}
+
+/** An SDS entry imported from LDIF; overlays the scenario's entry with the same DN and survives reloads. */
+export interface ImportedDirectoryEntry extends DirectoryEntry {
+  /** The normalised DN (core/directory/dn.ts). */
+  readonly key: string;
+  /** The file (or `control API`) it came from, and the line of its `dn:`. */
+  readonly source: string;
+  readonly line: number;
+  readonly importedAt: string;
 }
 
 export interface JournalEventInput {
@@ -104,11 +115,18 @@ export interface Store {
   registerEndpoint(endpoint: RegisteredEndpoint): void;
   registeredEndpoints(): RegisteredEndpoint[];
 
+  /** Stores imported entries, replacing any with the same key; `replaceAll` drops every earlier import first. */
+  importDirectoryEntries(entries: readonly ImportedDirectoryEntry[], replaceAll: boolean): void;
+  importedDirectoryEntries(): ImportedDirectoryEntry[];
+
   /** The gazetteer's delivery points (address-store.ts). */
   readonly addresses: AddressStore;
 
   /** The MHS outbox and the received-message record for duplicate elimination (message-store.ts). */
   readonly messages: MessageStore;
+
+  /** Spine Security Broker SSO sessions (src/core/ssb/session-store.ts). */
+  readonly ssbSessions: SsbSessionStore;
 
   appendJournal(event: JournalEventInput): JournalEvent;
   journal(options?: { afterId?: number; limit?: number; messageId?: string }): JournalEvent[];

@@ -4,13 +4,19 @@
  * JSON problems (RFC 9457) that say what to do.
  */
 import express, { type ErrorRequestHandler, type RequestHandler } from "express";
-import { isSimError } from "../../core/errors.js";
+import { isSimError, SimError } from "../../core/errors.js";
+import { parseDurationMs } from "../../core/duration.js";
+import type { OutboundMessage } from "../../core/store/message-store.js";
 import { healthRoutes } from "../http/health-routes.js";
+import { sdsControlRoutes, type SdsControlDeps } from "./sds-control-routes.js";
+import { ssbControlRoutes, type SsbControlDeps } from "./ssb-control-routes.js";
 import type { ServerDeps } from "../server-deps.js";
 import type { EndpointRegistration, RegisteredEndpointInfo } from "../../core/directory/register-endpoint.js";
 
-export interface ControlDeps extends ServerDeps {
+export interface ControlDeps extends ServerDeps, SdsControlDeps, SsbControlDeps {
   registerEndpoint(registration: EndpointRegistration): Promise<RegisteredEndpointInfo>;
+  /** Moves a virtual clock forward and wakes what waits on it (the MHS delivery worker). */
+  advanceClock(milliseconds: number): Date;
 }
 
 export function createControlApp(deps: ControlDeps): express.Express {
@@ -19,6 +25,8 @@ export function createControlApp(deps: ControlDeps): express.Express {
   app.use(healthRoutes(deps));
   app.use("/_control", requireToken(deps.config.controlToken));
   app.use("/_control", express.json({ limit: "1mb" }));
+  app.use(sdsControlRoutes(deps));
+  app.use(ssbControlRoutes(deps));
 
   app.get("/_control/scenario", (_req, res) => {
     res.json(deps.store.loadedScenario() ?? null);
@@ -46,6 +54,46 @@ export function createControlApp(deps: ControlDeps): express.Express {
     );
   });
 
+  // MHS messaging: one message's journal events, its outbox state and the replies it caused.
+  app.get("/_control/messages/:messageId", (req, res) => {
+    const { messageId } = req.params;
+    const withoutBody = ({ body, ...rest }: OutboundMessage) => ({ ...rest, bytes: body.length });
+    const journal = deps.journal.list({ messageId, limit: 1000 });
+    const outbound = deps.store.messages.outbound(messageId);
+    const replies = deps.store.messages.repliesTo(messageId).map(withoutBody);
+    if (journal.length === 0 && outbound === undefined && replies.length === 0) {
+      throw new SimError("NOT_FOUND", `No message ${messageId} in the journal or the outbox`, {
+        hint: "Use the eb:MessageId (or wsa:MessageID) exactly as sent or as shown in GET /_control/journal.",
+      });
+    }
+    res.json({
+      messageId,
+      journal,
+      outbound: outbound === undefined ? null : withoutBody(outbound),
+      replies,
+    });
+  });
+  // The virtual clock: { "by": "PT1M" } or { "ms": 60000 }.
+  app.post("/_control/clock/advance", (req, res) => {
+    const body = req.body as { by?: unknown; ms?: unknown } | undefined;
+    const ms =
+      typeof body?.ms === "number"
+        ? body.ms
+        : typeof body?.by === "string"
+          ? parseDurationMs(body.by)
+          : undefined;
+    if (ms === undefined || !Number.isFinite(ms) || ms < 0) {
+      throw new SimError(
+        "CONFIG_INVALID",
+        'POST /_control/clock/advance needs { "by": "PT1M" } or { "ms": 60000 }',
+        {
+          details: { setting: "by", value: body?.by ?? body?.ms },
+        },
+      );
+    }
+    res.json({ now: deps.advanceClock(ms).toISOString() });
+  });
+
   app.use((req, res) => {
     res
       .status(404)
@@ -54,7 +102,7 @@ export function createControlApp(deps: ControlDeps): express.Express {
         type: "about:blank",
         title: "Not Found",
         status: 404,
-        detail: `No control route ${req.method} ${req.path}. Routes: GET /_health, GET /_version, GET /_control/scenario, GET|POST /_control/endpoints, GET /_control/journal`,
+        detail: `No control route ${req.method} ${req.path}. Routes: GET /_health, GET /_version, GET /_control/scenario, GET|POST /_control/endpoints, GET /_control/journal, GET /_control/messages/:messageId, POST /_control/clock/advance, GET|PUT /_control/sds/behaviour, POST /_control/sds/ldif, POST /_control/ssb/cards/insert, POST /_control/ssb/cards/:cardId/insert, POST /_control/ssb/logout, GET /_control/ssb/people`,
       });
   });
   app.use(problemMapper(deps));

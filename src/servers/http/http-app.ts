@@ -36,17 +36,16 @@ function lastResort(deps: ServerDeps): ErrorRequestHandler {
       listener: "https",
       summary: `${req.method} ${req.path}: ${message}`,
     });
-    res
-      .status(500)
-      .type(soapFaultContentType)
-      .send(
-        buildSoapFault([
-          {
-            code: "200",
-            location: "Not Supported",
-            description: "System failure to process message - default",
-          },
-        ]),
-      );
+    // Written by hand: res.send() would add "; charset=utf-8", which the MHS adaptor refuses on faults.
+    res.status(500).setHeader("Content-Type", soapFaultContentType);
+    res.end(
+      buildSoapFault([
+        {
+          code: "200",
+          location: "Not Supported",
+          description: "System failure to process message - default",
+        },
+      ]),
+    );
   };
 }

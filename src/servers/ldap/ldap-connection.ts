@@ -21,8 +21,12 @@ const writeHighWaterBytes = 4 * 1024 * 1024;
 
 export interface LdapConnectionOptions {
   readonly socket: Socket;
-  /** Answers one message and returns the bytes to send, or undefined to pass the message to ldapjs. */
-  answer(envelope: Envelope, frame: Buffer): Buffer | undefined;
+  /**
+   * Answers one message and returns the bytes to send, or undefined to pass the message to ldapjs.
+   * A promise (a delayed answer: the SDS fault hook) holds back this connection's later requests
+   * until it settles, so answers leave in the order the requests came.
+   */
+  answer(envelope: Envelope, frame: Buffer): Buffer | Promise<Buffer> | undefined;
   /** Passes one complete message to ldapjs, which parses, routes and answers it. */
   delegate(frame: Buffer, envelope: Envelope): void;
   report(event: LdapEvent): void;
@@ -31,6 +35,8 @@ export interface LdapConnectionOptions {
 export class LdapConnection {
   private pending: Buffer = Buffer.alloc(0);
   private closed = false;
+  /** True while a delayed answer is outstanding: no further request is handled or read. */
+  private waiting = false;
 
   constructor(private readonly options: LdapConnectionOptions) {
     options.socket.on("data", (chunk: Buffer) => {
@@ -45,8 +51,12 @@ export class LdapConnection {
 
   private push(chunk: Buffer): void {
     this.pending = this.pending.length === 0 ? chunk : Buffer.concat([this.pending, chunk]);
-    // handle() may close the connection: checked before every message.
-    while (!this.closed && this.pending.length > 0) {
+    this.handlePending();
+  }
+
+  private handlePending(): void {
+    // handle() may close the connection or start waiting: checked before every message.
+    while (!this.closed && !this.waiting && this.pending.length > 0) {
       let header: ReturnType<typeof readHeader>;
       try {
         header = readHeader(this.pending, 0);
@@ -90,7 +100,34 @@ export class LdapConnection {
     }
     const reply = this.options.answer(envelope, frame);
     if (reply === undefined) this.options.delegate(frame, envelope);
-    else this.write(reply);
+    else if (Buffer.isBuffer(reply)) this.write(reply);
+    else this.awaitAnswer(reply);
+  }
+
+  /** Sends a delayed answer when it is ready, reading nothing from the client meanwhile. */
+  private awaitAnswer(reply: Promise<Buffer>): void {
+    const { socket } = this.options;
+    this.waiting = true;
+    socket.pause();
+    void reply
+      .then(
+        (bytes) => {
+          this.write(bytes);
+        },
+        (error: unknown) => {
+          this.disconnect(`internal error: ${error instanceof Error ? error.message : String(error)}`);
+        },
+      )
+      .finally(() => {
+        this.waiting = false;
+        if (this.closed || socket.destroyed) return;
+        if (socket.writableLength <= writeHighWaterBytes) socket.resume();
+        try {
+          this.handlePending();
+        } catch (error) {
+          this.disconnect(`internal error: ${error instanceof Error ? error.message : String(error)}`);
+        }
+      });
   }
 
   write(bytes: Buffer): void {
@@ -100,7 +137,9 @@ export class LdapConnection {
     // A client that sends faster than it reads is not read from until it catches up.
     if (socket.writableLength > writeHighWaterBytes && !socket.isPaused()) {
       socket.pause();
-      socket.once("drain", () => socket.resume());
+      socket.once("drain", () => {
+        if (!this.waiting) socket.resume();
+      });
     }
   }
 

@@ -21,6 +21,7 @@ export const resultCodes = {
   invalidDnSyntax: 34,
   inappropriateAuthentication: 48,
   insufficientAccessRights: 50,
+  unavailable: 52,
   unwillingToPerform: 53,
   other: 80,
   noSuchOperation: 119,

@@ -23,6 +23,7 @@ import ldap from "ldapjs";
 import type { Server as NetServer, Socket } from "node:net";
 import { Server as TlsServer } from "node:tls";
 import type { DirectoryIndex } from "../../core/directory/directory-index.js";
+import type { SdsBehaviour } from "../../core/directory/sds-behaviour.js";
 import { parseDn } from "../../core/directory/dn.js";
 import type { ResultAttribute } from "../../core/directory/search.js";
 import { BerError, octetString } from "./ber.js";
@@ -49,7 +50,13 @@ import { pagedResultsOid } from "../../core/directory/root-dse.js";
 export interface LdapServerDeps extends ServerDeps {
   /** The index of the current directory version; rebuilt by the composition root when data changes. */
   directory(): DirectoryIndex;
+  /** The fault hook (scenario `sds` section, PUT /_control/sds/behaviour), read on every bind and search. */
+  sdsBehaviour(): SdsBehaviour;
 }
+
+/** The diagnostic message of a bind or search refused while the scenario has SDS down (reference E7). */
+export const unavailableMessage =
+  'SDS is unavailable: the spine-sim scenario has taken the directory down, as Spine does during a maintenance window; retry later (spine-sim: PUT /_control/sds/behaviour {"unavailable": false} brings it back)';
 
 export interface LdapServer {
   /** The underlying socket server, for the shared listen/close helpers. */
@@ -119,7 +126,7 @@ export function createLdapServer(deps: LdapServerDeps, tls?: TlsMaterial): LdapS
   };
   const report = (event: LdapEvent, peer: string): void => {
     const summary = `${listener} ${peer}: ${event.summary}`;
-    if (event.kind === "noSuchObject") log.info(summary);
+    if (event.kind === "noSuchObject" || event.kind === "unavailable") log.info(summary);
     else log.warn(summary);
     journal(`ldap.${event.kind}`, summary);
   };
@@ -231,7 +238,14 @@ export function createLdapServer(deps: LdapServerDeps, tls?: TlsMaterial): LdapS
       // here; the rest go to ldapjs.
       answer: (envelope) => {
         try {
-          if (envelope.opTag === 0x63) return searchResponse(envelope, peer);
+          // The fault hook first: while the scenario has SDS down, binds and searches get 52 (E7).
+          const behaviour = deps.sdsBehaviour();
+          if (behaviour.unavailable && (envelope.opTag === 0x63 || envelope.opTag === 0x60))
+            return unavailableResponse(envelope, peer);
+          if (envelope.opTag === 0x63) {
+            if (behaviour.delayMs > 0) return delayed(behaviour.delayMs, envelope, peer);
+            return searchResponse(envelope, peer);
+          }
           if (envelope.opTag === 0x60) {
             const reply = handleBind(envelope);
             if (reply.event !== undefined) report(reply.event, peer);
@@ -298,6 +312,36 @@ export function createLdapServer(deps: LdapServerDeps, tls?: TlsMaterial): LdapS
       ),
     );
     return Buffer.concat(parts);
+  }
+
+  /** A bind or search while the scenario has SDS unavailable; a bind leaves the connection as it was. */
+  function unavailableResponse(envelope: Envelope, peer: string): Buffer | undefined {
+    const operation = operationNames[envelope.opTag] ?? "request";
+    report(
+      { kind: "unavailable", summary: `${operation} answered unavailable (52): the scenario has SDS down` },
+      peer,
+    );
+    return result(envelope, {
+      resultCode: resultCodes.unavailable,
+      matchedDn: "",
+      message: unavailableMessage,
+    });
+  }
+
+  /**
+   * A search answered after the scenario's delay, searched when the delay ends (so it sees the
+   * directory as it is then). Real time, not the virtual clock: it stands for a slow network or server.
+   */
+  function delayed(delayMs: number, envelope: Envelope, peer: string): Promise<Buffer> {
+    return new Promise((resolve) => {
+      setTimeout(() => {
+        try {
+          resolve(searchResponse(envelope, peer));
+        } catch (error) {
+          resolve(internalError(envelope, error, peer) ?? Buffer.alloc(0));
+        }
+      }, delayMs).unref();
+    });
   }
 
   /** A request ldapjs failed to parse: answered with protocolError instead of a dropped connection. */

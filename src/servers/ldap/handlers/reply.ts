@@ -6,8 +6,8 @@
 import { LdapError, resultCodes } from "../ldap-errors.js";
 
 export interface LdapEvent {
-  /** Journal kind suffix: `ldap.malformed`, `ldap.refused`, `ldap.noSuchObject`. */
-  readonly kind: "malformed" | "refused" | "noSuchObject";
+  /** Journal kind suffix: `ldap.malformed`, `ldap.refused`, `ldap.noSuchObject`, `ldap.unavailable`. */
+  readonly kind: "malformed" | "refused" | "noSuchObject" | "unavailable";
   readonly summary: string;
 }
 
