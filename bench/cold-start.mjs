@@ -12,14 +12,14 @@
 // Every spine-sim run uses port 0 for every listener, --log-level warn and its own temporary ready
 // file. Usage: node bench/cold-start.mjs [--runs N]   (default 10; needs `npm run build`)
 import { spawn } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, watch, writeFileSync } from "node:fs";
-import { availableParallelism, cpus, loadavg, tmpdir, totalmem } from "node:os";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, watch } from "node:fs";
+import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { finishMachineInfo, machineInfo, writeResults } from "./lib/results.mjs";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const mainJs = join(root, "dist", "main.js");
-const resultsDir = join(root, "bench", "results");
 const runsFlag = process.argv.indexOf("--runs");
 const runs = runsFlag === -1 ? 10 : Number(process.argv[runsFlag + 1]);
 if (!Number.isInteger(runs) || runs < 1) throw new Error("--runs needs a whole number of at least 1");
@@ -194,7 +194,8 @@ const descriptions = {
 };
 
 // One untimed start fills the shared certs dir and database (and warms the OS file cache for dist/ and node_modules/).
-const loadBefore = loadavg()[0];
+// Other work on the machine inflates every figure: the 1-minute load average before and after the runs.
+const machine = machineInfo();
 const samples = Object.fromEntries(Object.keys(kinds).map((kind) => [kind, []]));
 try {
   process.stderr.write(`cold-start: generating the shared certs dir (untimed)\n`);
@@ -239,14 +240,7 @@ const figures = Object.fromEntries(
 );
 
 const date = new Date().toISOString();
-const machine = {
-  cores: availableParallelism(),
-  cpu: cpus()[0]?.model ?? "unknown",
-  memoryGiB: round(totalmem() / 2 ** 30),
-  platform: `${process.platform} ${process.arch}`,
-  // Other work on the machine inflates every figure: the 1-minute load average before and after the runs.
-  loadAverage: { before: round(loadBefore, 2), after: round(loadavg()[0], 2) },
-};
+finishMachineInfo(machine);
 const result = {
   bench: "cold-start",
   date,
@@ -279,37 +273,20 @@ console.log(table);
 const overhead = figures["certs-reused"].medianMs - figures.baseline.medianMs;
 console.log(`\nspine-sim over a bare node listener (certs reused): +${overhead.toFixed(1)} ms`);
 
-mkdirSync(resultsDir, { recursive: true });
-writeFileSync(join(resultsDir, "cold-start.json"), `${JSON.stringify(result, null, 2)}\n`);
-
 // Replace (or add) this bench's section of bench/results/README.md; other benches own their own sections.
-const readme = join(resultsDir, "README.md");
-const begin = "<!-- cold-start:begin -->";
-const end = "<!-- cold-start:end -->";
-const section = [
-  begin,
-  "## Cold start",
-  "",
-  `Written by \`bench/cold-start.mjs\` on ${date.slice(0, 10)}: node ${process.version}, ${machine.cores} cores ` +
-    `(${machine.cpu}), ${machine.memoryGiB} GiB, ${machine.platform}, load average ${machine.loadAverage.before} ` +
-    `before and ${machine.loadAverage.after} after. Median of ${runs} runs; ` +
-    "time from spawn to the ready file; RSS of the process once ready. Raw figures: `cold-start.json`.",
-  "",
-  table,
-  "",
-  ...Object.entries(descriptions).map(([kind, text]) => `- \`${kind}\`: ${text}`),
-  end,
-].join("\n");
-let text = existsSync(readme)
-  ? readFileSync(readme, "utf8")
-  : "# Benchmark results\n\nEach section is rewritten by its bench; see ../README.md.\n";
-const at = text.indexOf(begin);
-const after = text.indexOf(end);
-text =
-  at !== -1 && after > at
-    ? `${text.slice(0, at)}${section}${text.slice(after + end.length)}`
-    : `${text.trimEnd()}\n\n${section}\n`;
-writeFileSync(readme, text);
-console.log(
-  `\nwrote ${join("bench", "results", "cold-start.json")} and ${join("bench", "results", "README.md")}`,
+writeResults(
+  "cold-start",
+  result,
+  [
+    "## Cold start",
+    "",
+    `Written by \`bench/cold-start.mjs\` on ${date.slice(0, 10)}: node ${process.version}, ${machine.cores} cores ` +
+      `(${machine.cpu}), ${machine.memoryGiB} GiB, ${machine.platform}, load average ${machine.loadAverage.before} ` +
+      `before and ${machine.loadAverage.after} after. Median of ${runs} runs; ` +
+      "time from spawn to the ready file; RSS of the process once ready. Raw figures: `cold-start.json`.",
+    "",
+    table,
+    "",
+    ...Object.entries(descriptions).map(([kind, text]) => `- \`${kind}\`: ${text}`),
+  ].join("\n"),
 );

@@ -22,14 +22,14 @@
 // (defaults 3, 400, 4; needs `npm run build` first; `npm run bench` does it)
 import { spawn } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { availableParallelism, cpus, loadavg, tmpdir, totalmem } from "node:os";
+import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { parseArgs } from "node:util";
+import { finishMachineInfo, machineInfo, writeResults } from "./lib/results.mjs";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const mainJs = join(root, "dist", "main.js");
-const resultsDir = join(root, "bench", "results");
 const { values } = parseArgs({
   options: {
     seconds: { type: "string", default: "3" },
@@ -373,20 +373,14 @@ async function overHttps() {
 
 // ---------------------------------------------------------------------------------------------
 
-const loadBefore = loadavg()[0];
+const machine = machineInfo();
 process.stderr.write("gazetteer-bench: in-process search\n");
 const local = await inProcess();
 process.stderr.write("gazetteer-bench: HTTPS against dist/main.js\n");
 const remote = await overHttps();
 
 const date = new Date().toISOString();
-const machine = {
-  cores: availableParallelism(),
-  cpu: cpus()[0]?.model ?? "unknown",
-  memoryGiB: round(totalmem() / 2 ** 30, 1),
-  platform: `${process.platform} ${process.arch}`,
-  loadAverage: { before: round(loadBefore, 2), after: round(loadavg()[0], 2) },
-};
+finishMachineInfo(machine);
 const result = {
   bench: "gazetteer",
   date,
@@ -432,42 +426,24 @@ console.log(
 console.log(table);
 console.log(`\n${loadLine}`);
 
-mkdirSync(resultsDir, { recursive: true });
-writeFileSync(join(resultsDir, "gazetteer.json"), `${JSON.stringify(result, null, 2)}\n`);
-
-// This bench's own section of bench/results/README.md (see bench/README.md).
-const readme = join(resultsDir, "README.md");
-const begin = "<!-- gazetteer:begin -->";
-const end = "<!-- gazetteer:end -->";
-const section = [
-  begin,
-  "## Gazetteer",
-  "",
-  `Written by \`bench/gazetteer-bench.mjs\` on ${date.slice(0, 10)}: node ${process.version}, ${machine.cores} cores ` +
-    `(${machine.cpu}), ${machine.platform}, load average ${machine.loadAverage.before} before and ` +
-    `${machine.loadAverage.after} after. ${queryCount} queries of each kind over ${local.rows} addresses, ${seconds} s per kind; ` +
-    `in-process = the core search alone, one at a time; https = GetAddressList to \`dist/main.js\` over ${connections} ` +
-    "keep-alive connections (parse, validate, search, build the response, journal). Raw figures: `gazetteer.json`.",
-  "",
-  table,
-  "",
-  loadLine,
-  "",
-  "- `postcode`: premises number + postcode (case and spacing varied)",
-  "- `partial`: postcode only; street + town; `?` in the outward code; `street*` + town",
-  "- `fuzzy`: number + street with one word misspelt + town; hit rate = intended address returned",
-  end,
-].join("\n");
-let text = existsSync(readme)
-  ? readFileSync(readme, "utf8")
-  : "# Benchmark results\n\nEach section is rewritten by its bench; see ../README.md.\n";
-const at = text.indexOf(begin);
-const after = text.indexOf(end);
-text =
-  at !== -1 && after > at
-    ? `${text.slice(0, at)}${section}${text.slice(after + end.length)}`
-    : `${text.trimEnd()}\n\n${section}\n`;
-writeFileSync(readme, text);
-console.log(
-  `\nwrote ${join("bench", "results", "gazetteer.json")} and ${join("bench", "results", "README.md")}`,
+writeResults(
+  "gazetteer",
+  result,
+  [
+    "## Gazetteer",
+    "",
+    `Written by \`bench/gazetteer-bench.mjs\` on ${date.slice(0, 10)}: node ${process.version}, ${machine.cores} cores ` +
+      `(${machine.cpu}), ${machine.platform}, load average ${machine.loadAverage.before} before and ` +
+      `${machine.loadAverage.after} after. ${queryCount} queries of each kind over ${local.rows} addresses, ${seconds} s per kind; ` +
+      `in-process = the core search alone, one at a time; https = GetAddressList to \`dist/main.js\` over ${connections} ` +
+      "keep-alive connections (parse, validate, search, build the response, journal). Raw figures: `gazetteer.json`.",
+    "",
+    table,
+    "",
+    loadLine,
+    "",
+    "- `postcode`: premises number + postcode (case and spacing varied)",
+    "- `partial`: postcode only; street + town; `?` in the outward code; `street*` + town",
+    "- `fuzzy`: number + street with one word misspelt + town; hit rate = intended address returned",
+  ].join("\n"),
 );

@@ -21,16 +21,16 @@
 // both servers to $TMPDIR/mhs-bench-prof.
 import { spawn } from "node:child_process";
 import { randomUUID } from "node:crypto";
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { createServer } from "node:https";
-import { availableParallelism, cpus, loadavg, tmpdir } from "node:os";
+import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { parseArgs } from "node:util";
+import { finishMachineInfo, machineInfo, writeResults } from "./lib/results.mjs";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const distIndex = join(root, "dist", "index.js");
-const resultsDir = join(root, "bench", "results");
 const { values } = parseArgs({
   options: {
     seconds: { type: "string", default: "10" },
@@ -114,14 +114,7 @@ async function orchestrate() {
   }
   const { default: autocannon } = await import("autocannon");
   const { Agent, request } = await import("undici");
-  const load = () => loadavg()[0].toFixed(2);
-  const machine = {
-    node: process.version,
-    cores: availableParallelism(),
-    cpu: (cpus()[0]?.model ?? "unknown").replace(/\s+/g, " ").trim(),
-    platform: `${process.platform} ${process.arch}`,
-    loadAverage: { before: load(), after: "" },
-  };
+  const machine = machineInfo({ node: true, memory: false, tidyCpu: true, loadAsText: true });
 
   const dir = mkdtempSync(join(tmpdir(), "spine-sim-mhs-bench-"));
   const children = [];
@@ -306,7 +299,7 @@ async function orchestrate() {
     await agent.close();
     supplier.close();
     supplier.closeAllConnections();
-    machine.loadAverage.after = load();
+    finishMachineInfo(machine);
 
     const sorted = [...reliableLatencies].sort((a, b) => a - b);
     const pct = (p) =>
@@ -377,41 +370,27 @@ function report(result) {
   console.log(table);
   console.log(`\n${ratioLine}`);
 
-  mkdirSync(resultsDir, { recursive: true });
-  writeFileSync(join(resultsDir, "mhs.json"), `${JSON.stringify(result, null, 2)}\n`);
-  const readme = join(resultsDir, "README.md");
-  const begin = "<!-- mhs:begin -->";
-  const end = "<!-- mhs:end -->";
-  const section = [
-    begin,
-    "## MHS messaging",
-    "",
-    `Written by \`bench/mhs-bench.mjs\` on ${result.date.slice(0, 10)}: node ${machine.node}, ${machine.cores} cores (${machine.cpu}), ` +
-      `${machine.platform}, load average ${machine.loadAverage.before} before and ${machine.loadAverage.after} after. ` +
-      `autocannon, ${settings.connections} keep-alive connections with mutual TLS, ${settings.seconds} s per run, ` +
-      `${settings.requestBytes}-byte PDS retrieval requests with fresh ids; the simulator from \`dist/\` with a SQLite file ` +
-      `database; the bare handler in its own process. Reliable: ${settings.inFlight} round trips in flight, reply delay 0. Raw figures: \`mhs.json\`.`,
-    "",
-    table,
-    "",
-    ratioLine,
-    "",
-    "- `sync`: read, parse (SOAP, WS-Addressing, HL7), SDS route, duplicate HL7 id check, PDS responder, response, remember, journal",
-    "- `bare`: express.raw + one `XMLParser.parse` + `<ok/>`",
-    "- `reliable`: request → 202 + eb:Acknowledgment → MCCI delivered over mutual TLS → supplier eb:Acknowledgment",
-    end,
-  ].join("\n");
-  let text = existsSync(readme)
-    ? readFileSync(readme, "utf8")
-    : "# Benchmark results\n\nEach section is rewritten by its bench; see ../README.md.\n";
-  const at = text.indexOf(begin);
-  const after = text.indexOf(end);
-  text =
-    at !== -1 && after > at
-      ? `${text.slice(0, at)}${section}${text.slice(after + end.length)}`
-      : `${text.trimEnd()}\n\n${section}\n`;
-  writeFileSync(readme, text);
-  console.log(`\nwrote ${join("bench", "results", "mhs.json")} and ${join("bench", "results", "README.md")}`);
+  writeResults(
+    "mhs",
+    result,
+    [
+      "## MHS messaging",
+      "",
+      `Written by \`bench/mhs-bench.mjs\` on ${result.date.slice(0, 10)}: node ${machine.node}, ${machine.cores} cores (${machine.cpu}), ` +
+        `${machine.platform}, load average ${machine.loadAverage.before} before and ${machine.loadAverage.after} after. ` +
+        `autocannon, ${settings.connections} keep-alive connections with mutual TLS, ${settings.seconds} s per run, ` +
+        `${settings.requestBytes}-byte PDS retrieval requests with fresh ids; the simulator from \`dist/\` with a SQLite file ` +
+        `database; the bare handler in its own process. Reliable: ${settings.inFlight} round trips in flight, reply delay 0. Raw figures: \`mhs.json\`.`,
+      "",
+      table,
+      "",
+      ratioLine,
+      "",
+      "- `sync`: read, parse (SOAP, WS-Addressing, HL7), SDS route, duplicate HL7 id check, PDS responder, response, remember, journal",
+      "- `bare`: express.raw + one `XMLParser.parse` + `<ok/>`",
+      "- `reliable`: request → 202 + eb:Acknowledgment → MCCI delivered over mutual TLS → supplier eb:Acknowledgment",
+    ].join("\n"),
+  );
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -20,17 +20,17 @@
 //
 // Usage: node bench/sds-bench.mjs [--seconds S] (default 3 per mode; needs `npm run build` first)
 import { spawn, spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { availableParallelism, cpus, loadavg, tmpdir, totalmem } from "node:os";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { Client } from "ldapts";
+import { finishMachineInfo, machineInfo, writeResults } from "./lib/results.mjs";
 import { findSlapd, readSdsSchema, startSlapd } from "./lib/slapd.mjs";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const mainJs = join(root, "dist", "main.js");
-const resultsDir = join(root, "bench", "results");
 const { values } = parseArgs({
   options: { seconds: { type: "string", default: "3" }, runs: { type: "string" } },
   strict: false,
@@ -210,7 +210,7 @@ async function startSlapdBeside(ready) {
   });
 }
 
-const loadBefore = loadavg()[0];
+const machine = machineInfo();
 const scratch = mkdtempSync(join(tmpdir(), "spine-sim-sds-bench-"));
 const readyFile = join(scratch, "ready.json");
 const env = Object.fromEntries(Object.entries(process.env).filter(([key]) => !key.startsWith("SPINE_SIM_")));
@@ -279,13 +279,7 @@ if (wrong > 0) {
 }
 
 const date = new Date().toISOString();
-const machine = {
-  cores: availableParallelism(),
-  cpu: cpus()[0]?.model ?? "unknown",
-  memoryGiB: round(totalmem() / 2 ** 30, 1),
-  platform: `${process.platform} ${process.arch}`,
-  loadAverage: { before: round(loadBefore, 2), after: round(loadavg()[0], 2) },
-};
+finishMachineInfo(machine);
 
 // spine-sim beside slapd, mode by mode; the issue's first bar is 0.5x slapd's throughput and p99 < 5 ms.
 const comparison = slapdResults.map((s, i) => {
@@ -369,40 +363,24 @@ console.log(
 console.log(table);
 console.log(`\n${verdict}`);
 
-mkdirSync(resultsDir, { recursive: true });
-writeFileSync(join(resultsDir, "sds.json"), `${JSON.stringify(result, null, 2)}\n`);
-
-// This bench's own section of bench/results/README.md (see bench/README.md).
-const readme = join(resultsDir, "README.md");
-const begin = "<!-- sds:begin -->";
-const end = "<!-- sds:end -->";
-const section = [
-  begin,
-  "## SDS (LDAP)",
-  "",
-  `Written by \`bench/sds-bench.mjs\` on ${date.slice(0, 10)}: node ${process.version}, ${machine.cores} cores ` +
-    `(${machine.cpu}), ${machine.platform}, load average ${machine.loadAverage.before} before and ${machine.loadAverage.after} after. ` +
-    `The MHS adaptor's F1/F2 route look-up pair for each of the ${targets.length} nhsMhs entries in turn, ${seconds} s per row, ` +
-    "ldapts clients against `dist/main.js` (mutual TLS on for LDAPS); one search at a time per connection" +
-    (slapd === undefined
-      ? ". "
-      : `, then the same against OpenLDAP slapd ${slapd.version} (mdb, equality indexes on the filtered attributes, the same ` +
-        "server certificate and mutual TLS) loaded by slapadd with spine-sim's own `sds export-ldif` output. ") +
-    "Raw figures: `sds.json`.",
-  "",
-  table,
-  "",
-  verdict,
-  end,
-].join("\n");
-let text = existsSync(readme)
-  ? readFileSync(readme, "utf8")
-  : "# Benchmark results\n\nEach section is rewritten by its bench; see ../README.md.\n";
-const at = text.indexOf(begin);
-const after = text.indexOf(end);
-text =
-  at !== -1 && after > at
-    ? `${text.slice(0, at)}${section}${text.slice(after + end.length)}`
-    : `${text.trimEnd()}\n\n${section}\n`;
-writeFileSync(readme, text);
-console.log(`\nwrote ${join("bench", "results", "sds.json")} and ${join("bench", "results", "README.md")}`);
+writeResults(
+  "sds",
+  result,
+  [
+    "## SDS (LDAP)",
+    "",
+    `Written by \`bench/sds-bench.mjs\` on ${date.slice(0, 10)}: node ${process.version}, ${machine.cores} cores ` +
+      `(${machine.cpu}), ${machine.platform}, load average ${machine.loadAverage.before} before and ${machine.loadAverage.after} after. ` +
+      `The MHS adaptor's F1/F2 route look-up pair for each of the ${targets.length} nhsMhs entries in turn, ${seconds} s per row, ` +
+      "ldapts clients against `dist/main.js` (mutual TLS on for LDAPS); one search at a time per connection" +
+      (slapd === undefined
+        ? ". "
+        : `, then the same against OpenLDAP slapd ${slapd.version} (mdb, equality indexes on the filtered attributes, the same ` +
+          "server certificate and mutual TLS) loaded by slapadd with spine-sim's own `sds export-ldif` output. ") +
+      "Raw figures: `sds.json`.",
+    "",
+    table,
+    "",
+    verdict,
+  ].join("\n"),
+);
