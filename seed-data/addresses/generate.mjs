@@ -20,41 +20,11 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
+import { createRandom } from "../random.mjs";
 
 const DEFAULT_SEED = 20250301;
 const DEFAULT_COUNT = 20_400;
 const HERE = dirname(fileURLToPath(import.meta.url));
-
-// ---------------------------------------------------------------------------------------------
-// Deterministic randomness (the same mulberry32 + FNV-1a scheme as seed-data/generate.mjs)
-
-function mulberry32(seed) {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-function hashLabel(label) {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < label.length; i++) {
-    h ^= label.charCodeAt(i);
-    h = Math.imul(h, 0x01000193) >>> 0;
-  }
-  return h;
-}
-
-function createRandom(seed, label) {
-  const next = mulberry32((seed ^ hashLabel(label)) >>> 0);
-  const int = (min, max) => min + Math.floor(next() * (max - min + 1));
-  const pick = (list) => list[Math.floor(next() * list.length)];
-  const chance = (p) => next() < p;
-  return { next, int, pick, chance };
-}
 
 // ---------------------------------------------------------------------------------------------
 // Word lists: postcode areas (public), and generic words for invented names
